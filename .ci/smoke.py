@@ -1,0 +1,15 @@
+"""Fetch pages from a running ./start and fail loudly when any is not what a visitor should see."""
+
+import sys
+import urllib.request
+
+base = sys.argv[1].rstrip("/")
+PAGES = [
+    ("/", "Capil Online"),
+]
+for path, expected in PAGES:
+    with urllib.request.urlopen(base + path, timeout=30) as response:
+        body = response.read().decode()
+        if response.status != 200 or expected not in body:
+            sys.exit(f"{path}: status {response.status}, expected text {expected!r} missing")
+    print(f"{path}: 200, contains {expected!r}")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "capil.core"
+    label = "core"
+    verbose_name = "Capil Online"

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def office(request):
+    return {"office": settings.CAPIL_OFFICE}

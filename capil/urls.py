@@ -1,0 +1,9 @@
+"""URLs carry no language prefix: the language is chosen once (cookie) through /i18n/setlang/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("capil.accounts.urls")),
+    path("", include("capil.core.urls")),
+]
