@@ -71,12 +71,15 @@ def template_for(*, event: str, channel: str, language: str) -> tuple[str, str]:
     """(title, body) of an event on a channel in a language: the edited row, else the shipped default, else
     the same in Bahasa Indonesia, else the channel's fallback channel."""
     fallback = get_channel(channel).template_fallback
-    for ch in filter(None, (channel, fallback)):
-        for lang in dict.fromkeys((language, settings.LANGUAGE_CODE)):
-            row = NotificationTemplate.objects.filter(event=event, channel=ch, language=lang).first()
-            if row is not None:
-                return row.title, row.body
-            text = default_text(event, ch, lang)
+    channels = [ch for ch in (channel, fallback) if ch]
+    languages = list(dict.fromkeys((language, settings.LANGUAGE_CODE)))
+    edited = {
+        (row.channel, row.language): (row.title, row.body)
+        for row in NotificationTemplate.objects.filter(event=event, channel__in=channels, language__in=languages)
+    }
+    for ch in channels:
+        for lang in languages:
+            text = edited.get((ch, lang)) or default_text(event, ch, lang)
             if text is not None:
                 return text
     raise NotificationRenderError(f"No template for event {event!r} on channel {channel!r}.")
@@ -188,7 +191,8 @@ def _dispatch(notification_ids: list[int], *, priority: int = 0) -> None:
     task = deliver_notification.using(priority=priority) if backend.supports_priority else deliver_notification
     for notification_id in notification_ids:
         task.enqueue(notification_id)
-    Notification.objects.filter(pk__in=notification_ids, task_enqueued_at__isnull=True).update(
+    # Only rows still waiting: a backend that ran the task already (immediate) has recorded its outcome.
+    Notification.objects.filter(pk__in=notification_ids, task_enqueued_at__isnull=True, state=State.QUEUED).update(
         task_enqueued_at=timezone.now()
     )
     sweep_ensure_scheduled()
@@ -325,9 +329,14 @@ def notification_sweep() -> dict[str, int]:
             ).update(state=State.FAILED, failure_kind=FailureKind.TEMPORARY, last_error=reason, claim_token="",
                      next_attempt_at=now, task_enqueued_at=None, updated_at=now)
 
+    # Never enqueued (the process died between commit and enqueue): after ENQUEUE_GRACE. Enqueued but never
+    # run (its task was claimed by a worker that was then killed): only after LOST_TASK_AFTER, which is long
+    # enough that a backlog of waiting tasks is not mistaken for lost ones and doubled.
+    lost_after = timedelta(seconds=float(cfg["LOST_TASK_AFTER"]))
     lost = Notification.objects.filter(
-        Q(task_enqueued_at__isnull=True) | Q(task_enqueued_at__lte=now - grace),
-        state__in=[State.QUEUED, State.FAILED], next_attempt_at__lte=now - grace,
+        Q(task_enqueued_at__isnull=True, next_attempt_at__lte=now - grace)
+        | Q(task_enqueued_at__lte=now - lost_after, next_attempt_at__lte=now - lost_after),
+        state__in=[State.QUEUED, State.FAILED],
     ).order_by("next_attempt_at").values_list("id", flat=True)[:1000]
     ids = list(lost)
     if ids:
