@@ -12,6 +12,7 @@ killed worker) is found by the sweep too. Duplicate tasks for one row are harmle
 import hashlib
 import logging
 import random
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -234,7 +235,8 @@ def notification_deliver(*, notification_id: int) -> str:
     notification = Notification.objects.get(pk=notification_id)
     try:
         channel = get_channel(notification.channel)
-        receipt = channel.send(_message_for(notification))
+        message = _message_for(notification)
+        receipt = channel.send(message)
     except PermanentFailure as exc:
         return _record_dead(notification, token, reason=exc.reason, kind=FailureKind.PERMANENT)
     except TemporaryFailure as exc:
@@ -242,14 +244,16 @@ def notification_deliver(*, notification_id: int) -> str:
     except Exception as exc:  # an unexpected error in a channel is treated as temporary, never lost
         logger.exception("notification #%s: channel %s raised", notification.pk, notification.channel)
         return _record_retry(notification, token, reason=f"{type(exc).__name__}", retry_after=None)
-    return _record_sent(notification, token, provider_message_id=receipt.provider_message_id)
+    return _record_sent(notification, token, provider_message_id=receipt.provider_message_id,
+                        had_attachments=bool(message.attachments))
 
 
 def _held(notification: Notification, token: str):
     return Notification.objects.filter(pk=notification.pk, state=State.SENDING, claim_token=token)
 
 
-def _record_sent(notification: Notification, token: str, *, provider_message_id: str) -> str:
+def _record_sent(notification: Notification, token: str, *, provider_message_id: str,
+                 had_attachments: bool = False) -> str:
     now = timezone.now()
     fields = {"state": State.SENT, "sent_at": now, "provider_message_id": provider_message_id[:200],
               "failure_kind": FailureKind.NONE, "last_error": "", "claim_token": "", "updated_at": now}
@@ -260,7 +264,8 @@ def _record_sent(notification: Notification, token: str, *, provider_message_id:
         if not _held(notification, token).update(**fields):
             logger.warning("notification #%s sent, but its claim had expired", notification.pk)
             return "stale"
-        NotificationAttachment.objects.filter(notification=notification).update(content=None)
+        if had_attachments:
+            NotificationAttachment.objects.filter(notification=notification).update(content=None)
     logger.info("notification #%s %s/%s sent to %s (attempt %s)", notification.pk, notification.event,
                 notification.channel, mask_address(notification.address), notification.attempts)
     return State.SENT
@@ -372,6 +377,9 @@ def notification_sweep_scheduled() -> dict[str, int] | None:
     return notification_sweep()
 
 
+_last_sweep_check: dict[str, float] = {}
+
+
 def sweep_ensure_scheduled(*, force: bool = False) -> bool:
     """Start the sweep chain when it is not running (first use, or its task died with a killed worker).
     Cheap: one conditional UPDATE that normally matches nothing."""
@@ -381,6 +389,14 @@ def sweep_ensure_scheduled(*, force: bool = False) -> bool:
     interval = float(notification_settings()["SWEEP_INTERVAL"])
     now = timezone.now()
     stale = now - timedelta(seconds=max(3 * interval, 5.0))
+    if not force:
+        # Called after every delivery: a process looks at most once per interval, and only reads.
+        checked = _last_sweep_check.get("at", 0.0)
+        if time.monotonic() - checked < interval:
+            return False
+        _last_sweep_check["at"] = time.monotonic()
+        if SweepLease.objects.filter(pk=1, next_run_at__gt=stale).exists():
+            return False
     with transaction.atomic():
         lease, created = SweepLease.objects.get_or_create(pk=1, defaults={"next_run_at": now})
         if not created:
