@@ -130,9 +130,9 @@ def test_the_email_link_verifies_the_address_even_without_signing_in(client, fre
 
 
 def test_the_email_link_expires(fresh):
-    from django.test import Client
-
     import time
+
+    from django.test import Client
 
     path = path_of(link_in_email(fresh.email))
     with mock.patch("django.core.signing.time.time", return_value=time.time() + 2 * 86400 + 5):
