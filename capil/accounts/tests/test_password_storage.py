@@ -12,7 +12,7 @@ def test_passwords_are_stored_with_argon2id_and_our_parameters():
     assert base.PASSWORD_HASHERS == ["capil.accounts.hashers.Argon2idPasswordHasher"]
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
         encoded = make_password("Pohon-Mangga-di-Klandasan")
-        assert encoded.startswith("argon2$argon2id$v=19$m=65536,t=3,p=2$")
+        assert encoded.startswith("argon2$argon2id$v=19$m=32768,t=2,p=1$")
         assert check_password("Pohon-Mangga-di-Klandasan", encoded)
         assert not check_password("pohon-mangga-di-klandasan", encoded)
         # A hash made with Django's default Argon2 parameters is upgraded at the next sign-in.
