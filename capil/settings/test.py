@@ -42,3 +42,6 @@ CAPIL_NOTIFICATIONS = {
     "SENDING_TIMEOUT": 60,
     "OUTBOX_DIR": str(VAR_DIR / "outbox"),
 }
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
