@@ -6,6 +6,9 @@ import urllib.request
 base = sys.argv[1].rstrip("/")
 PAGES = [
     ("/", "Capil Online"),
+    ("/akun/masuk/", "Nomor HP atau email"),
+    ("/akun/daftar/", "Nama lengkap"),
+    ("/akun/lupa-sandi/", "Lupa kata sandi"),
 ]
 for path, expected in PAGES:
     with urllib.request.urlopen(base + path, timeout=30) as response:
