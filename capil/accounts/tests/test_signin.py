@@ -129,3 +129,10 @@ def test_sign_in_needs_csrf():
     user = CitizenFactory()
     response = signin(Client(enforce_csrf_checks=True), user.email)
     assert response.status_code == 403
+
+
+def test_pages_read_in_english_for_those_who_choose_it(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = signin(client, "tidak-ada@contoh.id", "salah-sandi-123")
+    assert "Wrong mobile number/e-mail or password." in response.content.decode()
+    assert "Mobile number or e-mail" in client.get(reverse("accounts:login")).content.decode()
