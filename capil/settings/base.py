@@ -4,6 +4,7 @@ environment; see .env.example for each variable and its default."""
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import BASE_DIR, env_int, env_list, env_str, secret_from_env_or_file
 
@@ -77,9 +78,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["capil.accounts.backends.PhoneOrEmailBackend"]
+# Argon2id with parameters for this deployment: see capil/accounts/hashers.py.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "capil.accounts.hashers.Argon2idPasswordHasher",
 ]
+CAPIL_ARGON2 = {
+    "memory_cost": env_int("CAPIL_ARGON2_MEMORY_KIB", 32768),
+    "time_cost": env_int("CAPIL_ARGON2_TIME_COST", 2),
+    "parallelism": env_int("CAPIL_ARGON2_PARALLELISM", 1),
+}
+if CAPIL_ARGON2["memory_cost"] < 19456 or CAPIL_ARGON2["time_cost"] < 2 or CAPIL_ARGON2["parallelism"] < 1:
+    raise ImproperlyConfigured("Argon2id parameters below the OWASP minimum (19456 KiB, 2 passes, 1 lane).")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
