@@ -24,3 +24,5 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # use a fast hasher. Tests about password storage override this.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CAPIL_SITE_URL = "http://testserver"
+CAPIL_DOCUMENTS = {**CAPIL_DOCUMENTS, "KEY_DIR": VAR_DIR / "pki", "TRUST_ROOTS": [str(VAR_DIR / "pki" / "dev-ca.pem")],  # noqa: F405
+                   "TSA_URL": "", "SIGNING_BACKEND": "local"}
