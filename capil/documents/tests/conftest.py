@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.storage import default_storage
 
 from capil.documents import pki
 from capil.documents.tests.factories import kadis
@@ -71,3 +72,18 @@ def pdf_bytes(document) -> bytes:
 
     with document_open(document) as handle:
         return handle.read()
+
+
+def stored_files() -> set[str]:
+    found = set()
+
+    def walk(path):
+        if not default_storage.exists(path):
+            return
+        directories, files = default_storage.listdir(path)
+        found.update(f"{path}{name}" for name in files)
+        for directory in directories:
+            walk(f"{path}{directory}/")
+
+    walk("documents/")
+    return found

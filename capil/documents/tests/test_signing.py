@@ -11,7 +11,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from django.core.files.storage import default_storage
 
 from capil.audit.models import AuditEvent
 from capil.documents import pki
@@ -27,7 +26,7 @@ from capil.documents.signing import (
 )
 from capil.documents.verification import verify_pdf
 
-from .conftest import pdf_bytes
+from .conftest import pdf_bytes, stored_files
 from .fakes import FakeSigningService, FakeTimeStampServer
 
 PASSPHRASE = "Rahasia-Kadis-2026!"
@@ -91,12 +90,12 @@ def test_remote_service_signs_a_valid_document(signer, fake_service, caplog):
 
 
 def test_remote_wrong_passphrase_records_nothing(signer, fake_service):
+    before = stored_files()
     with pytest.raises(PassphraseRejected):
         _issue(signer, secret="salah")
     assert not IssuedDocument.objects.exists()
     assert not AuditEvent.objects.filter(action="document.issue").exists()
-    _dirs, files = default_storage.listdir("documents/") if default_storage.exists("documents/") else ([], [])
-    assert files == []
+    assert stored_files() == before
 
 
 def test_remote_needs_a_passphrase(signer, fake_service):
