@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 
 from capil.accounts.models import Role
 from capil.audit.models import AuditEvent
@@ -109,3 +110,49 @@ def test_supersede_links_old_and_new(issued, signer):
     assert AuditEvent.objects.filter(action="document.supersede", target_id=str(old.pk)).exists()
     with pytest.raises(ValidationError):
         document_supersede(document=old, data=data, signer=signer, reason="sekali lagi")
+
+
+def test_prepared_drafts_are_batch_signed_keeping_number_and_code(signer, django_capture_on_commit_callbacks):
+    from capil.documents.models import DocumentDraft
+    from capil.documents.services import document_draft_open, document_prepare
+    from capil.documents.verification import verify_pdf
+
+    operator = UserFactory(role=Role.OPERATOR)
+    drafts = [document_prepare(kind="kia", data=sample_data("kia"), holder_name="", signer=signer,
+                               prepared_by=operator, reference=f"R{i}") for i in range(2)]
+    with document_draft_open(drafts[0]) as handle:
+        unsigned = handle.read()
+    assert "tidak memiliki tanda tangan" in verify_pdf(unsigned).reason
+    assert AuditEvent.objects.filter(action="document.prepare", actor=operator).count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = document_issue_batch(items=drafts, signer=signer)
+    assert [(d.number, d.verification_code) for d in issued] == [(d.number, d.verification_code) for d in drafts]
+    assert all(verify_pdf(pdf_bytes(d)).valid for d in issued)
+    assert not DocumentDraft.objects.exists()
+    assert not any(default_storage.exists(draft.unsigned_pdf.name) for draft in drafts)
+    with pytest.raises(ValidationError):  # a draft is signed once
+        document_issue_batch(items=drafts[:1], signer=signer)
+
+
+def test_draft_is_signed_only_by_the_kadis_it_names(signer):
+    from capil.documents.services import document_prepare
+
+    from .factories import kadis
+
+    draft = document_prepare(kind="kia", data=sample_data("kia"), holder_name="", signer=signer)
+    with pytest.raises(ValidationError):
+        document_issue_batch(items=[draft], signer=kadis(email="kadis2@documents.test"))
+
+
+def test_draft_can_be_discarded_and_its_number_is_not_reused(signer):
+    from capil.documents.models import DocumentDraft
+    from capil.documents.services import document_draft_discard, document_prepare
+
+    draft = document_prepare(kind="kia", data=sample_data("kia"), holder_name="", signer=signer)
+    document_draft_discard(draft=draft, actor=signer, reason="Nama salah")
+    assert not DocumentDraft.objects.exists()
+    assert document_issue(kind="kia", data=sample_data("kia"), holder_name="", signer=signer).sequence == 2
+    with pytest.raises(PermissionDenied):
+        document_prepare(kind="kia", data=sample_data("kia"), holder_name="", signer=signer,
+                         prepared_by=UserFactory(role=Role.CITIZEN))
