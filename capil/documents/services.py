@@ -252,6 +252,8 @@ def document_issue_batch(*, items: Iterable, signer, signer_secret: str | None =
         if isinstance(item, DocumentDraft):
             if item.signer_id != signer.pk:
                 raise ValidationError({f"item {position}": [_("Draf ini disiapkan untuk penanda tangan lain.")]})
+            if not DocumentDraft.objects.filter(pk=item.pk).exists():
+                raise ValidationError({f"item {position}": [_("Draf ini sudah ditandatangani atau dibuang.")]})
             work.append(item)
             continue
         try:
