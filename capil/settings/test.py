@@ -45,3 +45,5 @@ CAPIL_NOTIFICATIONS = {
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+CAPIL_DOCUMENTS = {**CAPIL_DOCUMENTS, "KEY_DIR": VAR_DIR / "pki", "TRUST_ROOTS": [str(VAR_DIR / "pki" / "dev-ca.pem")],  # noqa: F405
+                   "TSA_URL": "", "SIGNING_BACKEND": "local"}
