@@ -7,4 +7,5 @@ urlpatterns = [
     path("akun/", include("capil.accounts.urls")),
     path("", include("capil.core.urls")),
     path("", include("capil.catalog.urls")),
+    path("", include("capil.applications.urls")),
 ]

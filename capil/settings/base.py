@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "capil.accounts",
     "capil.notifications",
     "capil.catalog",
+    "capil.applications",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,8 @@ CAPIL_OFFICE = {
     "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
+# Step 10's data entry (SIAK) behind one interface: the office's own record by default.
+CAPIL_SIAK_BACKEND = env_str("CAPIL_SIAK_BACKEND", "capil.applications.siak.LocalRecordRegistry")
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
 
 # Working-day calendar (capil.core.workdays), in WITA. Office hours per weekday (0 = Monday … 6 = Sunday) as
