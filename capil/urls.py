@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("capil.core.urls")),
     path("", include("capil.catalog.urls")),
     path("", include("capil.applications.urls")),
+    path("arsip/", include("capil.archive.urls")),
 ]

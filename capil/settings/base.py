@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "capil.notifications",
     "capil.catalog",
     "capil.applications",
+    "capil.archive",
 ]
 
 MIDDLEWARE = [
