@@ -86,13 +86,13 @@ def archived(*, staff: Staff | None = None, **kwargs):
     return ArchiveRecord.objects.select_related("application").get(application_id=application.pk)
 
 
-def sealed_quickly(*, archivist):
-    """A sealed record without walking the whole workflow, for the URL access matrix only: a submitted
-    application is put straight into ARCHIVED (a test shortcut; the real path is `archived`)."""
+def sealed_quickly(*, archivist, applicant=None, answers=None):
+    """A sealed record without walking the back office: a submitted application is put straight into
+    ARCHIVED (a test shortcut for tests about the archive itself; the real path is `archived`)."""
     from capil.archive.services import archive_seal
 
     app_factories.catalog_load()
-    application = app_factories.submitted()
+    application = app_factories.submitted(applicant=applicant, answers=answers)
     Application.objects.filter(pk=application.pk).update(state=State.ARCHIVED)
     application.refresh_from_db()
     return archive_seal(application=application, actor=archivist)

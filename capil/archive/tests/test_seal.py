@@ -17,7 +17,7 @@ from capil.archive.services import ArchiveRefused, archive_recheck, archive_seal
 from capil.audit.models import AuditEvent
 from capil.audit.services import audit_chain_verify
 
-from .factories import Staff, archived, delivered
+from .factories import Staff, archived, delivered, sealed_quickly
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_damaged_file_is_not_sealed_and_the_application_stays_unarchived(staff
 
 
 def test_recheck_of_an_untouched_archive_is_ok(staff):
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     check = archive_recheck(record=record, actor=staff.arsiparis)
     assert check.ok and check.manifest_ok
     assert check.changed == check.missing == check.added == []
@@ -144,15 +144,15 @@ def test_recheck_names_the_output_pdf_when_it_was_replaced(staff):
 
 
 def test_recheck_names_an_event_rewritten_in_the_database(staff):
-    record = archived(staff=staff)
-    event = ApplicationEvent.objects.filter(application=record.application, action="verify").get()
+    record = sealed_quickly(archivist=staff.arsiparis)
+    event = ApplicationEvent.objects.filter(application=record.application, action="submit").get()
     ApplicationEvent.objects.filter(pk=event.pk).update(reason="diubah diam-diam")
     check = archive_recheck(record=record, actor=staff.arsiparis)
     assert [c["key"] for c in check.changed] == [f"peristiwa/{event.pk:09d}"]
 
 
 def test_recheck_names_form_answers_changed_after_archiving(staff):
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     application = record.application
     Application.objects.filter(pk=application.pk).update(answers={**application.answers, "extra": "x"})
     check = archive_recheck(record=record, actor=staff.arsiparis)
@@ -160,7 +160,7 @@ def test_recheck_names_form_answers_changed_after_archiving(staff):
 
 
 def test_recheck_reports_a_deleted_file_as_missing(staff):
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     upload = RequirementUpload.objects.filter(application=record.application).first()
     default_storage.delete(upload.file.name)
     check = archive_recheck(record=record, actor=staff.arsiparis)
@@ -171,7 +171,7 @@ def test_recheck_reports_a_deleted_file_as_missing(staff):
 def test_recheck_reports_an_event_added_after_sealing(staff):
     from django.utils import timezone
 
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     now = timezone.now()
     extra = ApplicationEvent.objects.create(
         application=record.application, action="archive", from_state=State.ARCHIVED, to_state=State.ARCHIVED,
@@ -184,7 +184,7 @@ def test_recheck_reports_an_event_added_after_sealing(staff):
 
 def test_recheck_detects_a_manifest_rewritten_with_a_consistent_hash(staff):
     """Whoever rewrites a file and its manifest entry and the manifest hash is caught by the audit chain."""
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     upload = RequirementUpload.objects.filter(application=record.application).first()
     overwrite(upload.file, b"forged")
     manifest = [dict(e, sha256=hashlib.sha256(b"forged").hexdigest())
@@ -199,7 +199,7 @@ def test_recheck_detects_a_manifest_rewritten_with_a_consistent_hash(staff):
 
 
 def test_each_recheck_is_kept_and_audited(staff):
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     archive_recheck(record=record, actor=staff.arsiparis)
     archive_recheck(record=record, actor=staff.kasi)
     assert SealCheck.objects.filter(record=record).count() == 2

@@ -14,7 +14,7 @@ from capil.archive.selectors import archive_search
 from capil.audit.models import AuditEvent
 from capil.core.workdays import WITA
 
-from .factories import Staff, archived
+from .factories import Staff, archived, sealed_quickly
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +31,11 @@ def staff():
 def two_records(staff):
     app_factories.catalog_load()
     version = app_factories.version_of("akta-kelahiran")
-    first = archived(staff=staff, applicant=app_factories.citizen(full_name="RIZKY ADITYA PRATAMA", nik=MOTHER_NIK))
+    first = sealed_quickly(archivist=staff.arsiparis,
+                           applicant=app_factories.citizen(full_name="RIZKY ADITYA PRATAMA", nik=MOTHER_NIK))
     answers = app_factories.valid_answers(version)
     answers = {key: ("6471031105200001" if value == FATHER_NIK else value) for key, value in answers.items()}
-    second = archived(staff=staff, answers=answers)
+    second = sealed_quickly(archivist=staff.arsiparis, answers=answers)
     return first, second
 
 
@@ -134,7 +135,7 @@ def test_record_page_shows_the_seal_and_is_audited(staff):
 
 
 def test_recheck_button_reports_the_changed_file_by_name(staff):
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     upload = RequirementUpload.objects.filter(application=record.application).first()
     with default_storage.open(upload.file.name, "wb") as handle:
         handle.write(b"tampered")
@@ -149,7 +150,7 @@ def test_recheck_button_reports_the_changed_file_by_name(staff):
 
 
 def test_recheck_of_an_intact_seal_says_so(staff):
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     response = client_for(staff.kasi).post(
         reverse("archive:recheck", args=[record.pk]), follow=True)
     assert "Segel utuh" in response.content.decode()
@@ -159,7 +160,7 @@ def test_manifest_download_is_the_sealed_manifest(staff):
     import hashlib
     import json
 
-    record = archived(staff=staff)
+    record = sealed_quickly(archivist=staff.arsiparis)
     response = client_for(staff.arsiparis).get(reverse("archive:manifest", args=[record.pk]))
     assert response.status_code == 200
     payload = json.loads(response.content)
