@@ -171,3 +171,13 @@ def test_manifest_download_is_the_sealed_manifest(staff):
 def test_unknown_record_is_not_found(staff):
     assert client_for(staff.arsiparis).get(reverse("archive:detail", args=[999999])).status_code == 404
 
+
+
+def test_archive_pages_speak_english_when_chosen(staff):
+    from django.conf import settings
+
+    client = client_for(staff.arsiparis)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("archive:search"), {"person_number": "12"}).content.decode()
+    assert "Application archive" in body
+    assert "A NIK or family card number has 16 digits." in body
