@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("capil.accounts.urls")),
+    path("", include("capil.documents.urls")),
     path("", include("capil.core.urls")),
     path("", include("capil.catalog.urls")),
     path("", include("capil.applications.urls")),

@@ -64,9 +64,9 @@ class Application(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     output_kind = models.CharField(_("jenis dokumen keluaran"), max_length=64, blank=True)
-    output_document_id = models.BigIntegerField(
-        _("dokumen keluaran"), null=True, blank=True,
-        help_text=_("IssuedDocument (konteks documents) yang ditandatangani pada langkah 15."),
+    output_document = models.ForeignKey(
+        "documents.IssuedDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("dokumen keluaran"), help_text=_("Dokumen yang ditandatangani pada langkah 15."),
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
@@ -95,6 +95,9 @@ class TrackingCounter(models.Model):
 
     name = models.CharField(max_length=32, primary_key=True)
     value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
 
 
 class UploadStatus(models.TextChoices):
@@ -185,7 +188,9 @@ class ApplicationEvent(models.Model):
     from_state = models.CharField(max_length=32, choices=State.choices)
     to_state = models.CharField(max_length=32, choices=State.choices)
     sop_step = models.PositiveSmallIntegerField(null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
     actor_role = models.CharField(max_length=20)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)

@@ -84,11 +84,10 @@ def application_upload_history(*, application: Application) -> QuerySet[Requirem
 
 
 def application_output_document(*, application: Application):
-    from capil.documents.selectors import issued_document_get
-
+    """The signed output document (an IssuedDocument of the documents context), or None before step 15."""
     if application.output_document_id is None:
         return None
-    return issued_document_get(pk=application.output_document_id)
+    return application.output_document
 
 
 # ------------------------------------------------------------------------------------------ queues

@@ -132,8 +132,10 @@ def accept_all(application: Application, operator) -> None:
 
 
 def record_data(application: Application) -> dict:
-    """Data for the step-10 form: the applicant's answers, which is what the operator confirms."""
-    return dict(application.answers) | {"holder_name": application.applicant.full_name}
+    """Data for the step-10 form of the application's output kind, as an operator would enter it."""
+    from capil.documents.samples import sample_data
+
+    return sample_data(application.output_kind)
 
 
 def advance(application: Application, *, to: str, staff_by_role: dict) -> Application:
