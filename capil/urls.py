@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("capil.documents.urls")),
     path("", include("capil.core.urls")),
     path("", include("capil.catalog.urls")),
+    path("", include("capil.applications.urls")),
+    path("arsip/", include("capil.archive.urls")),
 ]

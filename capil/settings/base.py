@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import BASE_DIR, env_int, env_list, env_str, secret_from_env_or_file
+from .env import BASE_DIR, env_bool, env_int, env_list, env_str, secret_from_env_or_file
 
 VAR_DIR = Path(env_str("CAPIL_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "capil.catalog",
     "capil.notifications",
     "capil.documents",
+    "capil.applications",
+    "capil.archive",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +170,8 @@ CAPIL_OFFICE = {
     "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
+# Step 10's data entry (SIAK) behind one interface: the office's own record by default.
+CAPIL_SIAK_BACKEND = env_str("CAPIL_SIAK_BACKEND", "capil.applications.siak.LocalRecordRegistry")
 
 # Output documents and electronic signatures (capil.documents). See .env.example.
 CAPIL_DOCUMENTS = {
@@ -193,6 +197,25 @@ CAPIL_DOCUMENTS = {
     "VERIFY_UPLOAD_MAX_BYTES": env_int("CAPIL_VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
 }
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
+
+# Working-day calendar (capil.core.workdays), in WITA. Office hours per weekday (0 = Monday … 6 = Sunday) as
+# ("HH:MM" opening, "HH:MM" closing); a weekday not listed is closed. Policy, not environment: change it here
+# when the office changes its service hours (the Balikpapan office serves Mon–Thu 08.00–16.00 and
+# Fri 08.00–16.30). SLA due times count only these hours.
+CAPIL_OFFICE_HOURS = {
+    0: ("08:00", "16:00"),
+    1: ("08:00", "16:00"),
+    2: ("08:00", "16:00"),
+    3: ("08:00", "16:00"),
+    4: ("08:00", "16:30"),
+}
+# Public holidays come from the `holidays` library (country ID). "Cuti bersama" (joint leave of civil
+# servants) is decreed yearly by an SKB of three ministers: by default the library's "government" category,
+# which follows those decrees, is used; dates the office adds (ISO dates, comma-separated) close it too, and
+# dates in CAPIL_OFFICE_OPEN_DAYS open it even on a holiday (a decreed service day).
+CAPIL_CUTI_BERSAMA_FROM_LIBRARY = env_bool("CAPIL_CUTI_BERSAMA_FROM_LIBRARY", True)
+CAPIL_CUTI_BERSAMA = env_list("CAPIL_CUTI_BERSAMA", "")
+CAPIL_OFFICE_OPEN_DAYS = env_list("CAPIL_OFFICE_OPEN_DAYS", "")
 
 LOGGING = {
     "version": 1,
