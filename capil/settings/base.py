@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import BASE_DIR, env_int, env_list, env_str, secret_from_env_or_file
+from .env import BASE_DIR, env_bool, env_int, env_list, env_str, secret_from_env_or_file
 
 VAR_DIR = Path(env_str("CAPIL_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -159,6 +159,25 @@ CAPIL_OFFICE = {
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
+
+# Working-day calendar (capil.core.workdays), in WITA. Office hours per weekday (0 = Monday … 6 = Sunday) as
+# ("HH:MM" opening, "HH:MM" closing); a weekday not listed is closed. Policy, not environment: change it here
+# when the office changes its service hours (the Balikpapan office serves Mon–Thu 08.00–16.00 and
+# Fri 08.00–16.30). SLA due times count only these hours.
+CAPIL_OFFICE_HOURS = {
+    0: ("08:00", "16:00"),
+    1: ("08:00", "16:00"),
+    2: ("08:00", "16:00"),
+    3: ("08:00", "16:00"),
+    4: ("08:00", "16:30"),
+}
+# Public holidays come from the `holidays` library (country ID). "Cuti bersama" (joint leave of civil
+# servants) is decreed yearly by an SKB of three ministers: by default the library's "government" category,
+# which follows those decrees, is used; dates the office adds (ISO dates, comma-separated) close it too, and
+# dates in CAPIL_OFFICE_OPEN_DAYS open it even on a holiday (a decreed service day).
+CAPIL_CUTI_BERSAMA_FROM_LIBRARY = env_bool("CAPIL_CUTI_BERSAMA_FROM_LIBRARY", True)
+CAPIL_CUTI_BERSAMA = env_list("CAPIL_CUTI_BERSAMA", "")
+CAPIL_OFFICE_OPEN_DAYS = env_list("CAPIL_OFFICE_OPEN_DAYS", "")
 
 LOGGING = {
     "version": 1,
