@@ -13,6 +13,7 @@ STEPS: list[tuple[str, list[str], dict]] = [
     ("migrate", [], {"interactive": False, "verbosity": 0}),
     ("createcachetable", [], {"verbosity": 0}),
     ("demo_accounts", [], {}),
+    ("queueing_housekeeping", ["--schedule"], {}),
 ]
 
 
