@@ -329,8 +329,9 @@ def booking_slot_validate(*, day: datetime.date, start: datetime.time, now=None)
         raise QueueError(_("Kantor tutup pada tanggal itu (akhir pekan atau hari libur). Pilih hari kerja."),
                          code="closed")
     slot_start, slot_end = _slot_start_end(day, start)
-    # A slot can be booked until half its length is left, so the citizen can still get there in time.
-    if now >= slot_start + (slot_end - slot_start) / 2:
+    # A slot can be booked until it ends (places freed by no-shows go to same-day bookers); a late booking
+    # gets its grace period from the moment it was made, see _grace_deadline.
+    if now >= slot_end:
         raise QueueError(_("Jam yang dipilih sudah lewat. Pilih jam lain."), code="past")
     return SlotChoice(day=day, start=start, end=timezone.localtime(slot_end).time())
 
@@ -438,9 +439,11 @@ def booking_reschedule(*, booking: Booking, day: datetime.date, start: datetime.
 
 
 def _grace_deadline(booking: Booking) -> datetime.datetime:
+    """Until when the citizen may check in: the slot's start (or the moment of booking, for a place taken
+    after the slot began) plus the grace period."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.datetime.combine(booking.date, booking.slot.start), tz)
-    return start + datetime.timedelta(minutes=queueing_setting("no_show_grace_minutes"))
+    return max(start, booking.created_at) + datetime.timedelta(minutes=queueing_setting("no_show_grace_minutes"))
 
 
 def booking_parse_number(text: str) -> int | None:

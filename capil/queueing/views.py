@@ -68,7 +68,7 @@ def _draft(request) -> dict | None:
 @require_http_methods(["GET", "POST"])
 def booking_start(request):
     ip = _client_ip(request)
-    form = forms.BookingStartForm(request.POST or None)
+    form = forms.BookingStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if ratelimit.is_limited(f"queueing:captcha-fail:ip:{ip}", queueing_setting("captcha_failures_per_ip"), 900):
             form.add_error(None, _("Terlalu banyak jawaban kode keamanan yang salah dari jaringan Anda. Coba lagi "
@@ -109,7 +109,7 @@ def booking_slot(request):
         messages.warning(request, _("Masukkan nomor HP dan kode keamanan terlebih dahulu."))
         return redirect("queueing:booking_start")
     days = selectors.booking_days()
-    form = forms.SlotForm(request.POST or None)
+    form = forms.SlotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.booking_slot_validate(day=form.cleaned_data["date"], start=form.cleaned_data["time"])
@@ -136,7 +136,7 @@ def booking_confirm(request):
         return redirect("queueing:booking_start" if draft is None else "queueing:booking_slot")
     day = datetime.date.fromisoformat(draft["date"])
     start = datetime.time.fromisoformat(draft["time"])
-    form = forms.StatementForm(request.POST or None)
+    form = forms.StatementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ip = _client_ip(request)
         if not ratelimit.hit(f"queueing:booking:ip:{ip}", queueing_setting("bookings_per_ip_per_hour"), 3600):
@@ -220,7 +220,7 @@ def booking_reschedule(request, token):
         messages.error(request, _("Antrian ini tidak aktif lagi dan tidak dapat diubah."))
         return redirect("queueing:booking_manage", token=token)
     days = selectors.booking_days()
-    form = forms.SlotForm(request.POST or None)
+    form = forms.SlotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.hit(f"queueing:booking:phone:{booking.phone}",
                              queueing_setting("bookings_per_phone_per_day"), 24 * 3600):
@@ -318,7 +318,7 @@ def counter_action(request, pk, action):
 @role_required(*COUNTER_STAFF)
 @require_http_methods(["GET", "POST"])
 def ticket_take(request):
-    form = forms.TicketIssueForm(request.POST or None)
+    form = forms.TicketIssueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.ticket_issue(group=form.cleaned_data["group"], actor=request.user, request=request)
@@ -348,7 +348,7 @@ def ticket_print(request, pk):
 @role_required(*COUNTER_STAFF)
 @require_http_methods(["GET", "POST"])
 def booking_check_in(request):
-    form = forms.CheckInForm(request.POST or None)
+    form = forms.CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.booking_check_in(number=form.cleaned_data["number"], actor=request.user,
@@ -368,7 +368,7 @@ def booking_check_in(request):
 @require_http_methods(["GET", "POST"])
 def booking_staff_detail(request, pk):
     booking = access_booking_by_id(request.user, pk)
-    form = forms.BookingReadyForm(request.POST or None)
+    form = forms.BookingReadyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.pickup_mark_ready(actor=request.user, kind=OutputKind.KTP_EL, reference=booking.reference,
@@ -392,7 +392,7 @@ def booking_staff_detail(request, pk):
 @role_required(*COUNTER_STAFF)
 @require_http_methods(["GET", "POST"])
 def pickup_list(request):
-    form = forms.PickupReadyForm(request.POST or None)
+    form = forms.PickupReadyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -418,7 +418,7 @@ def pickup_list(request):
 @require_http_methods(["GET", "POST"])
 def pickup_hand_over(request, pk):
     pickup = access_pickup_by_id(request.user, pk)
-    form = forms.HandOverForm(request.POST or None)
+    form = forms.HandOverForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.pickup_hand_over(pickup=pickup, actor=request.user, request=request, **form.cleaned_data)
@@ -449,7 +449,7 @@ def statistics(request):
 @role_required(*SUPERVISORS)
 @require_http_methods(["GET", "POST"])
 def capacity(request):
-    form = forms.CapacityForm(request.POST or None)
+    form = forms.CapacityForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
