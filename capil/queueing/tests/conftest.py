@@ -1,6 +1,8 @@
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -9,12 +11,22 @@ from capil.queueing.officehours import slot_times
 
 
 @pytest.fixture(autouse=True)
-def _queueing_test_env(settings, tmp_path):
-    """Each test reads only the SMS it caused, and starts with no rate-limit counts."""
+def _queueing_test_env(request, settings, tmp_path):
+    """Each test reads only the SMS it caused, and starts with no rate-limit counts. The office's groups
+    and counters (a data migration) are there even after a transactional test flushed the database."""
     settings.CAPIL_NOTIFICATIONS = {**settings.CAPIL_NOTIFICATIONS, "OUTBOX_DIR": str(tmp_path / "outbox")}
     cache.clear()
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db" if not _transactional(request) else "transactional_db")
+        seed = importlib.import_module("capil.queueing.migrations.0002_default_groups_and_counters")
+        seed.forwards(django_apps, None)
     yield
     cache.clear()
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
 def wita(day: datetime.date, hhmm: str) -> datetime.datetime:
