@@ -7,6 +7,7 @@ urlpatterns = [
     path("akun/", include("capil.accounts.urls")),
     path("notifikasi/", include("capil.notifications.urls")),
     path("", include("capil.documents.urls")),
+    path("antrian/", include("capil.queueing.urls")),
     path("", include("capil.core.urls")),
     path("", include("capil.catalog.urls")),
     path("", include("capil.applications.urls")),

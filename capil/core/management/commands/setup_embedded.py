@@ -16,6 +16,7 @@ STEPS: list[tuple[str, list[str], dict]] = [
     ("demo_accounts", [], {}),
     ("notifications_sweep", ["--schedule"], {}),
     ("documents_dev_pki", [], {}),
+    ("queueing_housekeeping", ["--schedule"], {}),
 ]
 
 
