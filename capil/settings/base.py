@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "capil.core",
     "capil.audit",
     "capil.accounts",
+    "capil.scale",
 ]
 
 MIDDLEWARE = [
