@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import BASE_DIR, env_int, env_list, env_str
+from .env import BASE_DIR, env_bool, env_int, env_list, env_str, secret_from_env_or_file
 
 VAR_DIR = Path(env_str("CAPIL_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "capil.audit",
     "capil.accounts",
     "capil.scale",
+    "capil.notifications",
 ]
 
 MIDDLEWARE = [
@@ -76,8 +77,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["capil.accounts.backends.PhoneOrEmailBackend"]
+# Argon2id with parameters for this deployment: see capil/accounts/hashers.py.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "capil.accounts.hashers.Argon2idPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,6 +160,25 @@ CAPIL_OFFICE = {
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
 
+# Working-day calendar (capil.core.workdays), in WITA. Office hours per weekday (0 = Monday … 6 = Sunday) as
+# ("HH:MM" opening, "HH:MM" closing); a weekday not listed is closed. Policy, not environment: change it here
+# when the office changes its service hours (the Balikpapan office serves Mon–Thu 08.00–16.00 and
+# Fri 08.00–16.30). SLA due times count only these hours.
+CAPIL_OFFICE_HOURS = {
+    0: ("08:00", "16:00"),
+    1: ("08:00", "16:00"),
+    2: ("08:00", "16:00"),
+    3: ("08:00", "16:00"),
+    4: ("08:00", "16:30"),
+}
+# Public holidays come from the `holidays` library (country ID). "Cuti bersama" (joint leave of civil
+# servants) is decreed yearly by an SKB of three ministers: by default the library's "government" category,
+# which follows those decrees, is used; dates the office adds (ISO dates, comma-separated) close it too, and
+# dates in CAPIL_OFFICE_OPEN_DAYS open it even on a holiday (a decreed service day).
+CAPIL_CUTI_BERSAMA_FROM_LIBRARY = env_bool("CAPIL_CUTI_BERSAMA_FROM_LIBRARY", True)
+CAPIL_CUTI_BERSAMA = env_list("CAPIL_CUTI_BERSAMA", "")
+CAPIL_OFFICE_OPEN_DAYS = env_list("CAPIL_OFFICE_OPEN_DAYS", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -170,3 +192,45 @@ LOGGING = {
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Notifications (issue 3). Channels by name: the HTTP SMS gateway and SMTP e-mail here (production);
+# dev.py and test.py use the development channel, which writes every message under var/outbox/.
+# Every CAPIL_SMS_GATEWAY_* variable is described in .env.example.
+CAPIL_NOTIFICATION_CHANNELS = {
+    "sms": {
+        "BACKEND": "capil.notifications.channels.http_sms.HttpSmsChannel",
+        "OPTIONS": {
+            "url": env_str("CAPIL_SMS_GATEWAY_URL", ""),
+            "method": env_str("CAPIL_SMS_GATEWAY_METHOD", "POST"),
+            "auth": env_str("CAPIL_SMS_GATEWAY_AUTH", "none"),
+            "username": env_str("CAPIL_SMS_GATEWAY_USERNAME", ""),
+            "password": secret_from_env_or_file("CAPIL_SMS_GATEWAY_PASSWORD") or "",
+            "token": secret_from_env_or_file("CAPIL_SMS_GATEWAY_TOKEN") or "",
+            "auth_header": env_str("CAPIL_SMS_GATEWAY_AUTH_HEADER", "X-API-Key"),
+            "sender": env_str("CAPIL_SMS_GATEWAY_SENDER", "DUKCAPIL"),
+            "body_format": env_str("CAPIL_SMS_GATEWAY_BODY_FORMAT", "json"),
+            "body_template": env_str(
+                "CAPIL_SMS_GATEWAY_BODY",
+                '{"to": "{to}", "from": "{sender}", "text": "{text}", "reference": "{reference}"}',
+            ),
+            "headers": env_str("CAPIL_SMS_GATEWAY_HEADERS", "{}"),
+            "response_id_path": env_str("CAPIL_SMS_GATEWAY_RESPONSE_ID_PATH", "id"),
+            "response_status_path": env_str("CAPIL_SMS_GATEWAY_RESPONSE_STATUS_PATH", ""),
+            "response_ok_values": env_list("CAPIL_SMS_GATEWAY_RESPONSE_OK_VALUES", ""),
+            "response_error_path": env_str("CAPIL_SMS_GATEWAY_RESPONSE_ERROR_PATH", ""),
+            "connect_timeout": env_int("CAPIL_SMS_GATEWAY_CONNECT_TIMEOUT", 5),
+            "read_timeout": env_int("CAPIL_SMS_GATEWAY_READ_TIMEOUT", 15),
+        },
+    },
+    "email": {"BACKEND": "capil.notifications.channels.email.EmailChannel", "OPTIONS": {"mailer": "default"}},
+}
+CAPIL_NOTIFICATIONS = {
+    "MAX_ATTEMPTS": env_int("CAPIL_NOTIFY_MAX_ATTEMPTS", 8),
+    "BACKOFF_BASE": env_int("CAPIL_NOTIFY_BACKOFF_BASE", 30),
+    "BACKOFF_MAX": env_int("CAPIL_NOTIFY_BACKOFF_MAX", 3600),
+    "SENDING_TIMEOUT": env_int("CAPIL_NOTIFY_SENDING_TIMEOUT", 300),
+    "SWEEP_INTERVAL": env_int("CAPIL_NOTIFY_SWEEP_INTERVAL", 30),
+    "ENQUEUE_GRACE": env_int("CAPIL_NOTIFY_ENQUEUE_GRACE", 60),
+    "SMS_MAX_SEGMENTS": env_int("CAPIL_NOTIFY_SMS_MAX_SEGMENTS", 3),
+    "OUTBOX_DIR": str(VAR_DIR / "outbox"),
+}
