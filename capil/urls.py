@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("capil.accounts.urls")),
+    path("antrian/", include("capil.queueing.urls")),
     path("", include("capil.core.urls")),
 ]

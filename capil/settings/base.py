@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "capil.accounts",
     "capil.scale",
     "capil.notifications",
+    "capil.queueing",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,17 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("CAPIL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Queue tickets, KTP-el recording bookings and pick-up (capil.queueing.conf lists every key and default).
+CAPIL_QUEUEING = {
+    "slot_minutes": env_int("CAPIL_BOOKING_SLOT_MINUTES", 60),
+    "slot_capacity": env_int("CAPIL_BOOKING_SLOT_CAPACITY", 10),
+    "days_ahead": env_int("CAPIL_BOOKING_DAYS_AHEAD", 14),
+    "no_show_grace_minutes": env_int("CAPIL_BOOKING_NO_SHOW_GRACE_MINUTES", 30),
+    "reminder_hour": env_int("CAPIL_BOOKING_REMINDER_HOUR", 10),
+    "bookings_per_ip_per_hour": env_int("CAPIL_BOOKING_PER_IP_PER_HOUR", 10),
+    "bookings_per_phone_per_day": env_int("CAPIL_BOOKING_PER_PHONE_PER_DAY", 3),
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
