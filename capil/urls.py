@@ -7,4 +7,5 @@ urlpatterns = [
     path("akun/", include("capil.accounts.urls")),
     path("antrian/", include("capil.queueing.urls")),
     path("", include("capil.core.urls")),
+    path("", include("capil.catalog.urls")),
 ]

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "capil.scale",
     "capil.notifications",
     "capil.queueing",
+    "capil.catalog",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,7 @@ CAPIL_OFFICE = {
     "city": env_str("CAPIL_OFFICE_CITY", "Balikpapan"),
     "code": env_str("CAPIL_OFFICE_CODE", "BPN"),
     "address": env_str("CAPIL_OFFICE_ADDRESS", "Jl. Jenderal Sudirman No. 1, Balikpapan"),
+    "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
