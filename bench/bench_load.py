@@ -29,8 +29,8 @@ def citizen_visitor(base_url: str, plan: dict, think_range: tuple[float, float])
     from bench.loadtest_flows import submit_flow, track_flow
 
     pages = plan["pages"]
-    public = [pages[k] for k in ("home", "services") if k in pages]
     service_pages = plan.get("service_pages", [])
+    searches = pages.get("search", [])
 
     def visit(index: int, recorder: Recorder) -> None:
         rng = random.Random(index)
@@ -46,11 +46,12 @@ def citizen_visitor(base_url: str, plan: dict, think_range: tuple[float, float])
                 browser.get("bare view (baseline)", "/bench/bare")
             elif roll < 0.50 or not citizen.get("track"):
                 choice = rng.random()
-                if service_pages and choice < 0.5:
+                if service_pages and choice < 0.45:
                     browser.get("service page", rng.choice(service_pages))
-                elif public and choice < 0.85:
-                    path = rng.choice(public)
-                    browser.get("home" if path == pages.get("home") else "services list", path)
+                elif "home" in pages and choice < 0.70:
+                    browser.get("home (services by category)", pages["home"])
+                elif searches and choice < 0.85:
+                    browser.get("search", rng.choice(searches))
                 else:
                     browser.get("status page", pages["status"])
             elif roll < 0.88 or not plan.get("submit"):
@@ -87,7 +88,7 @@ def run(bench):
     think_range = _env_float_pair("BENCH_LOAD_THINK", "1.0,3.0")
     workers = int(os.environ.get("BENCH_LOAD_WORKERS", "0")) or None
     with ProductionServer(database_url=url, workers=workers) as server:
-        plan = json.loads(server.python("bench.loadtest_seed", str(citizens)))
+        plan = json.loads(server.python("bench.loadtest_seed", str(citizens)).splitlines()[-1])
         print(json.dumps({"bench": bench.name, "server": f"gunicorn sync x{server.workers}", "pool": True,
                           "redis": bool(server.redis), "citizens": citizens, "seconds": seconds,
                           "status_page": plan["status_kind"], "missing": plan["missing"]}), flush=True)

@@ -39,7 +39,7 @@ def run(bench):
     total = int(os.environ.get("BENCH_MEMORY_REQUESTS", "10000"))
     clients = int(os.environ.get("BENCH_MEMORY_CLIENTS", "4"))
     with ProductionServer(database_url=url, workers=1) as server:
-        plan = json.loads(server.python("bench.loadtest_seed", "50"))
+        plan = json.loads(server.python("bench.loadtest_seed", "50").splitlines()[-1])
         (pid,) = server.worker_pids()
         idle_mb = rss_kib(pid) / 1024
         samples: list[tuple[int, float]] = []

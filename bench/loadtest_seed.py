@@ -50,7 +50,9 @@ def main(citizens: int) -> dict:
     if apps.is_installed("capil.catalog"):
         from bench.loadtest_flows import catalog_pages
 
-        plan["pages"].update(catalog_pages())
+        pages = catalog_pages()
+        plan["service_pages"] = pages.pop("service_pages")
+        plan["pages"].update(pages)
     else:
         plan["missing"].append("catalog pages (capil.catalog not installed)")
     if apps.is_installed("capil.applications"):
