@@ -6,6 +6,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("capil.accounts.urls")),
     path("antrian/", include("capil.queueing.urls")),
+    path("", include("capil.documents.urls")),
     path("", include("capil.core.urls")),
     path("", include("capil.catalog.urls")),
+    path("", include("capil.applications.urls")),
 ]

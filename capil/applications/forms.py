@@ -82,7 +82,7 @@ class AnswersForm(forms.Form):
         for spec in self.specs:
             self.fields[spec.name] = _build_field(spec, require=require)
         choices = sop.output_kind_choices(version)
-        if len(choices) > 1:
+        if sop.output_kind_field(version) == "output_kind":
             self.fields["output_kind"] = forms.ChoiceField(
                 label=_("Dokumen yang dimohonkan"), required=require,
                 choices=[("", "—")] + [(slug, sop.output_kind_name(slug)) for slug in choices])

@@ -96,6 +96,9 @@ class TrackingCounter(models.Model):
     name = models.CharField(max_length=32, primary_key=True)
     value = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
 
 class UploadStatus(models.TextChoices):
     PENDING = "pending", _("Menunggu verifikasi")
@@ -185,7 +188,9 @@ class ApplicationEvent(models.Model):
     from_state = models.CharField(max_length=32, choices=State.choices)
     to_state = models.CharField(max_length=32, choices=State.choices)
     sop_step = models.PositiveSmallIntegerField(null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
     actor_role = models.CharField(max_length=20)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)

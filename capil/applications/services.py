@@ -98,20 +98,9 @@ def application_answers_save(*, application: Application, actor, answers: dict) 
     with transaction.atomic():
         app = _lock_editable(application, actor)
         app.answers = answers
-        chosen = answers.get("output_kind")
-        if chosen and chosen in sop.output_kind_choices(app.service_version):
-            app.output_kind = chosen
+        app.output_kind = sop.output_kind_chosen(app.service_version, answers) or sop.default_output_kind(
+            app.service_version) or ""
         app.save(update_fields=["answers", "output_kind"])
-    return app
-
-
-def application_output_kind_choose(*, application: Application, actor, kind: str) -> Application:
-    with transaction.atomic():
-        app = _lock_editable(application, actor)
-        if kind not in sop.output_kind_choices(app.service_version):
-            raise TransitionRefused(_("Jenis dokumen tidak tersedia untuk layanan ini."), code="bad_output_kind")
-        app.output_kind = kind
-        app.save(update_fields=["output_kind"])
     return app
 
 

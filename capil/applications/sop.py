@@ -216,7 +216,7 @@ def form_fields(version) -> list[FieldSpec]:
 
 def missing_answers(version, answers: dict) -> list[str]:
     missing = [f.label for f in form_fields(version) if f.required and answers.get(f.name) in (None, "")]
-    if len(output_kind_choices(version)) > 1 and not answers.get("output_kind"):
+    if output_kind_field(version) == "output_kind" and not answers.get("output_kind"):
         missing.append(_("Dokumen yang dimohonkan"))
     return missing
 
@@ -242,6 +242,21 @@ def answers_display(version, answers: dict) -> list[tuple[str, str]]:
 
 def default_output_kind(version) -> str | None:
     return version.output_kind
+
+
+def output_kind_field(version) -> str:
+    """The form field in which the applicant chooses what is re-issued ("" when the service has one output;
+    "output_kind" when the catalog offers choices without naming a field)."""
+    if len(output_kind_choices(version)) <= 1:
+        return ""
+    return version.output_kind_field or "output_kind"
+
+
+def output_kind_chosen(version, answers: dict) -> str | None:
+    field = output_kind_field(version)
+    if field and answers.get(field) in output_kind_choices(version):
+        return answers[field]
+    return None
 
 
 def output_kind_choices(version) -> list[str]:

@@ -109,19 +109,20 @@ def upload(request, pk, slot):
     from .images import UploadRejected
 
     application = selectors.access_application_by_id(request.user, pk)
-    form = UploadForm(request.POST, request.FILES)
+    # The file goes straight to the normaliser (no Django file-field checks): it judges content, empty files
+    # included, and names the slot in every refusal.
+    fileobj = request.FILES.get("file")
     error = None
     stored = None
-    if not form.is_valid():
-        error = _("Pilih berkas foto untuk diunggah.")
-    else:
-        try:
-            stored = services.requirement_upload(application=application, actor=request.user, slot=slot,
-                                                 fileobj=form.cleaned_data["file"], request=request)
-        except UploadRejected as exc:
-            error = exc.message
-        except TransitionRefused as exc:
-            error = exc.message
+    try:
+        if fileobj is None:
+            raise TransitionRefused(_("Pilih berkas foto untuk diunggah."), code="no_file")
+        stored = services.requirement_upload(application=application, actor=request.user, slot=slot,
+                                             fileobj=fileobj, request=request)
+    except UploadRejected as exc:
+        error = exc.message
+    except TransitionRefused as exc:
+        error = exc.message
     if _wants_json(request):
         if error:
             return JsonResponse({"ok": False, "error": error}, status=422)

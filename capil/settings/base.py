@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "capil.notifications",
     "capil.queueing",
     "capil.catalog",
+    "capil.applications",
+    "capil.documents",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +163,32 @@ CAPIL_OFFICE = {
     "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
+# Step 10's data entry (SIAK) behind one interface: the office's own record by default.
+CAPIL_SIAK_BACKEND = env_str("CAPIL_SIAK_BACKEND", "capil.applications.siak.LocalRecordRegistry")
+
+# Output documents and electronic signatures (capil.documents). See .env.example.
+CAPIL_DOCUMENTS = {
+    "REGION_CODE": env_str("CAPIL_DOCUMENTS_REGION_CODE", "6471"),  # Kemendagri code of the regency/city
+    "GOVERNMENT": env_str("CAPIL_DOCUMENTS_GOVERNMENT", "Pemerintah Kota Balikpapan"),
+    "SIGNER_TITLE": env_str("CAPIL_DOCUMENTS_SIGNER_TITLE", ""),
+    "LOGO": env_str("CAPIL_DOCUMENTS_LOGO", ""),
+    "SIGNING_BACKEND": env_str("CAPIL_SIGNING_BACKEND", "local"),
+    "KEY_DIR": Path(env_str("CAPIL_SIGNING_KEY_DIR", str(VAR_DIR / "pki"))),
+    "TRUST_ROOTS": env_list("CAPIL_SIGNING_TRUST_ROOTS", str(VAR_DIR / "pki" / "dev-ca.pem")),
+    "TSA_URL": env_str("CAPIL_SIGNING_TSA_URL", ""),
+    "TSA_TIMEOUT": env_int("CAPIL_SIGNING_TSA_TIMEOUT", 10),
+    "REMOTE_URL": env_str("CAPIL_SIGNING_REMOTE_URL", ""),
+    "REMOTE_CLIENT_ID": env_str("CAPIL_SIGNING_REMOTE_CLIENT_ID", ""),
+    "REMOTE_CLIENT_SECRET": secret_from_env_or_file("CAPIL_SIGNING_REMOTE_CLIENT_SECRET") or "",
+    "REMOTE_TIMEOUT": env_int("CAPIL_SIGNING_REMOTE_TIMEOUT", 15),
+    "PKCS11_MODULE": env_str("CAPIL_SIGNING_PKCS11_MODULE", ""),
+    "PKCS11_TOKEN_LABEL": env_str("CAPIL_SIGNING_PKCS11_TOKEN_LABEL", ""),
+    "PKCS11_KEY_LABEL": env_str("CAPIL_SIGNING_PKCS11_KEY_LABEL", "tte-{nip}"),
+    # Public verification: attempts per IP address and minute (code look-ups; PDF uploads).
+    "VERIFY_CODE_PER_MINUTE": env_int("CAPIL_VERIFY_CODE_PER_MINUTE", 30),
+    "VERIFY_UPLOAD_PER_MINUTE": env_int("CAPIL_VERIFY_UPLOAD_PER_MINUTE", 10),
+    "VERIFY_UPLOAD_MAX_BYTES": env_int("CAPIL_VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+}
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
 
 # Working-day calendar (capil.core.workdays), in WITA. Office hours per weekday (0 = Monday … 6 = Sunday) as
@@ -191,7 +219,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env_str("CAPIL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Queue tickets, KTP-el recording bookings and pick-up (capil.queueing.conf lists every key and default).

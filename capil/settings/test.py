@@ -45,3 +45,5 @@ CAPIL_NOTIFICATIONS = {
     "SENDING_TIMEOUT": 60,
     "OUTBOX_DIR": str(VAR_DIR / "outbox"),
 }
+CAPIL_DOCUMENTS = {**CAPIL_DOCUMENTS, "KEY_DIR": VAR_DIR / "pki", "TRUST_ROOTS": [str(VAR_DIR / "pki" / "dev-ca.pem")],  # noqa: F405
+                   "TSA_URL": "", "SIGNING_BACKEND": "local"}

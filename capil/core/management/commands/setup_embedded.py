@@ -14,6 +14,7 @@ STEPS: list[tuple[str, list[str], dict]] = [
     ("createcachetable", [], {"verbosity": 0}),
     ("catalog", ["import"], {"quiet_report": True}),
     ("demo_accounts", [], {}),
+    ("documents_dev_pki", [], {}),
 ]
 
 
