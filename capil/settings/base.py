@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "capil.applications",
     "capil.archive",
     "capil.queueing",
+    "capil.scale",
 ]
 
 MIDDLEWARE = [
