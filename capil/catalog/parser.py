@@ -187,6 +187,8 @@ class _Parser:
     def __init__(self, text: str):
         if "\x00" in text:
             raise DocumentRefused(text[: text.index("\x00")].count("\n") + 1, "berkas biner (berisi byte NUL)")
+        # Files saved on Windows start with a byte-order mark and end lines with CR LF.
+        text = text.removeprefix("\ufeff")
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.report: list[ReportEntry] = []
         self.services: list[ParsedService] = []

@@ -253,6 +253,12 @@ def test_two_values_without_an_empty_next_step_stay_and_are_reported():
     assert any(e.kind == "ambiguity" and "lebih dari satu nilai" in e.message for e in doc.report)
 
 
+def test_a_windows_file_reads_the_same(real):
+    windows = parse_document("\ufeff" + sop_text().replace("\n", "\r\n"))
+    assert [s.title for s in windows.services] == [s.title for s in real.services]
+    assert [e.as_dict() for e in windows.report] == [e.as_dict() for e in real.report]
+
+
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
