@@ -93,6 +93,7 @@ def test_counter_booking_and_inter_agency_pages(client):
     assert "Pesan jadwal" in booking and "Pelaksana: <strong>Pemohon</strong>" in booking
     data = text_of(client.get(reverse("catalog:service_detail", kwargs={"slug": "pemanfaatan-data"})))
     assert "22 hari kerja" in data and "Wali Kota" in data
+    assert "Anda lakukan sendiri" not in data
     assert "Instansi pengguna mendapatkan user dan password" in data
 
 

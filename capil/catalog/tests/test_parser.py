@@ -214,6 +214,13 @@ def test_short_alternative_borrows_the_shared_word():
     assert report[0].kind == "ambiguity"
 
 
+def test_a_qualifier_applies_to_every_alternative():
+    items, report = parse_requirement_cell(["Kartu keluarga atau KTP yang rusak (jika rusak)"])
+    assert items[0].alternatives == ["Kartu keluarga yang rusak", "KTP yang rusak"]
+    assert items[0].condition_text == "jika rusak"
+    assert report[0].kind == "ambiguity"
+
+
 # ---- small crafted documents ------------------------------------------------------------------------------
 
 
