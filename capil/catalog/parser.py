@@ -187,6 +187,8 @@ class _Parser:
     def __init__(self, text: str):
         if "\x00" in text:
             raise DocumentRefused(text[: text.index("\x00")].count("\n") + 1, "berkas biner (berisi byte NUL)")
+        # Files saved on Windows start with a byte-order mark and end lines with CR LF.
+        text = text.removeprefix("\ufeff")
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.report: list[ReportEntry] = []
         self.services: list[ParsedService] = []
@@ -732,6 +734,18 @@ def parse_requirement_cell(
                         expanded,
                     )
                     alternatives[0] = expanded
+                tail_at = alternatives[-1].find(" yang ")
+                if tail_at > 0 and not any(" yang " in a for a in alternatives[:-1]):
+                    # "Kartu keluarga atau KTP yang rusak": the qualifier belongs to every alternative.
+                    qualifier = alternatives[-1][tail_at:]
+                    expanded = [a + qualifier for a in alternatives[:-1]] + alternatives[-1:]
+                    note(
+                        "ambiguity",
+                        "keterangan 'yang …' diberlakukan untuk setiap alternatif",
+                        label,
+                        "; ".join(expanded),
+                    )
+                    alternatives = expanded
                 piece.alternatives = alternatives
             if condition:
                 piece.condition_text = condition

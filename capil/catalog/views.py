@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from . import selectors
+from .models import Executor
 
 MAX_QUERY = 100
 
@@ -56,6 +57,7 @@ def service_detail(request, slug):
         {
             "version": version,
             "steps": steps,
+            "has_citizen_steps": any(step.role == Executor.CITIZEN for step in steps),
             "requirements": list(version.requirements.all()),
             "total": selectors.standard_duration_total(version),
             "action": _call_to_action(version),

@@ -169,7 +169,6 @@ CAPIL_OFFICE = {
     "city": env_str("CAPIL_OFFICE_CITY", "Balikpapan"),
     "code": env_str("CAPIL_OFFICE_CODE", "BPN"),
     "address": env_str("CAPIL_OFFICE_ADDRESS", "Jl. Jenderal Sudirman No. 1, Balikpapan"),
-    "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
 # Step 10's data entry (SIAK) behind one interface: the office's own record by default.

@@ -1,6 +1,7 @@
 from django import template
+from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 register = template.Library()
 
@@ -13,6 +14,36 @@ def standard_time(step) -> str:
     if step.duration_unit == "WORKING_DAYS":
         return ngettext("%(n)s hari kerja", "%(n)s hari kerja", step.duration_value) % {"n": step.duration_value}
     return ngettext("%(n)s menit", "%(n)s menit", step.duration_value) % {"n": step.duration_value}
+
+
+WEEKDAYS = [
+    gettext_lazy("Senin"),
+    gettext_lazy("Selasa"),
+    gettext_lazy("Rabu"),
+    gettext_lazy("Kamis"),
+    gettext_lazy("Jumat"),
+    gettext_lazy("Sabtu"),
+    gettext_lazy("Minggu"),
+]
+
+
+@register.simple_tag
+def office_hours() -> str:
+    """The counters' hours from settings.CAPIL_OFFICE_HOURS (the working-day calendar's own setting), with
+    consecutive days of equal hours joined: "Senin–Kamis 08.00–16.00, Jumat 08.00–16.30 WITA"."""
+    hours = getattr(settings, "CAPIL_OFFICE_HOURS", None) or {}
+    groups: list[list] = []  # [first day, last day, opening, closing]
+    for day in sorted(hours):
+        opening, closing = hours[day]
+        if groups and groups[-1][1] == day - 1 and groups[-1][2:] == [opening, closing]:
+            groups[-1][1] = day
+        else:
+            groups.append([day, day, opening, closing])
+    parts = []
+    for first, last, opening, closing in groups:
+        days = str(WEEKDAYS[first]) if first == last else f"{WEEKDAYS[first]}–{WEEKDAYS[last]}"
+        parts.append(f"{days} {opening.replace(':', '.')}–{closing.replace(':', '.')}")
+    return ", ".join(parts) + " WITA" if parts else ""
 
 
 @register.filter

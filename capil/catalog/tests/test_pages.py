@@ -1,6 +1,7 @@
 """The public pages, through HTTP: anyone can read them, in Bahasa Indonesia first."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from capil.catalog.tests.factories import catalog_imported
@@ -70,9 +71,8 @@ def test_akta_kelahiran_page_tells_what_to_prepare_how_it_goes_and_what_you_rece
     ]:
         assert expected in page, expected
     assert page.count('class="step ') == 18
-    # Before the applications context exists, the page shows where the office is instead of a dead link.
-    assert "Jl. Jenderal Sudirman" in page
-    assert "Jam layanan" in page
+    assert f'href="{reverse("applications:start", kwargs={"slug": "akta-kelahiran"})}"' in page
+    assert "Ajukan secara daring" in page
 
 
 def test_conditions_slots_and_alternatives_are_shown(client):
@@ -88,11 +88,16 @@ def test_counter_booking_and_inter_agency_pages(client):
     catalog_imported()
     counter = text_of(client.get(reverse("catalog:service_detail", kwargs={"slug": "akta-pengakuan-anak"})))
     assert "dilayani di loket" in counter and "Loket Pelayanan" not in counter.split("Alur layanan")[0]
+    assert "Jl. Jenderal Sudirman" in counter
+    assert "Jam layanan: Senin–Kamis 08.00–16.00, Jumat 08.00–16.30 WITA" in counter
     assert "2 hari kerja" in counter
+    assert "/permohonan/baru/" not in counter
     booking = text_of(client.get(reverse("catalog:service_detail", kwargs={"slug": "perekaman-ktp-el"})))
     assert "Pesan jadwal" in booking and "Pelaksana: <strong>Pemohon</strong>" in booking
+    assert f'href="{reverse("queueing:booking_start")}"' in booking
     data = text_of(client.get(reverse("catalog:service_detail", kwargs={"slug": "pemanfaatan-data"})))
     assert "22 hari kerja" in data and "Wali Kota" in data
+    assert "Anda lakukan sendiri" not in data
     assert "Instansi pengguna mendapatkan user dan password" in data
 
 
@@ -133,3 +138,24 @@ def test_pages_in_english(client):
     assert '<html lang="en">' in page
     assert "What to prepare" in page
     assert "Free of charge" in page
+
+
+@override_settings(CAPIL_OFFICE_HOURS={0: ("07:30", "15:30"), 1: ("07:30", "15:30"), 5: ("08:00", "12:00")})
+def test_office_hours_follow_the_working_day_calendar(client):
+    """The counters' hours on the page are the working-day calendar's own setting, not a second copy."""
+    catalog_imported()
+    page = text_of(client.get(reverse("catalog:service_detail", kwargs={"slug": "akta-pengakuan-anak"})))
+    assert "Senin–Selasa 07.30–15.30, Sabtu 08.00–12.00 WITA" in page
+
+
+def test_without_the_applications_context_the_page_shows_the_office(client, monkeypatch):
+    """Before a context defines its URL, the call to action falls back to the office, never a dead link."""
+    catalog_imported()
+    from capil.catalog import views
+
+    assert views._link("tidak-ada:halaman", slug="x") == ""
+    monkeypatch.setattr(views, "_link", lambda name, **kwargs: "")
+    page = text_of(client.get(reverse("catalog:service_detail", kwargs={"slug": "akta-kelahiran"})))
+    assert "Pengajuan daring segera dibuka" in page and "Jl. Jenderal Sudirman" in page
+    booking = text_of(client.get(reverse("catalog:service_detail", kwargs={"slug": "perekaman-ktp-el"})))
+    assert "Pemesanan jadwal daring segera dibuka" in booking

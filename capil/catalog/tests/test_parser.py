@@ -214,6 +214,13 @@ def test_short_alternative_borrows_the_shared_word():
     assert report[0].kind == "ambiguity"
 
 
+def test_a_qualifier_applies_to_every_alternative():
+    items, report = parse_requirement_cell(["Kartu keluarga atau KTP yang rusak (jika rusak)"])
+    assert items[0].alternatives == ["Kartu keluarga yang rusak", "KTP yang rusak"]
+    assert items[0].condition_text == "jika rusak"
+    assert report[0].kind == "ambiguity"
+
+
 # ---- small crafted documents ------------------------------------------------------------------------------
 
 
@@ -251,6 +258,12 @@ def test_two_values_without_an_empty_next_step_stay_and_are_reported():
     step = doc.services[0].step("1")
     assert step.output_values == ["X", "Y"]
     assert any(e.kind == "ambiguity" and "lebih dari satu nilai" in e.message for e in doc.report)
+
+
+def test_a_windows_file_reads_the_same(real):
+    windows = parse_document("\ufeff" + sop_text().replace("\n", "\r\n"))
+    assert [s.title for s in windows.services] == [s.title for s in real.services]
+    assert [e.as_dict() for e in windows.report] == [e.as_dict() for e in real.report]
 
 
 @pytest.mark.parametrize(
