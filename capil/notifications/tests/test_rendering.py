@@ -49,11 +49,17 @@ def test_personal_numbers_are_recognised(text, found):
     assert contains_personal_number(text) is found
 
 
-def test_sms_with_a_personal_number_or_too_long_is_refused():
+def test_sms_with_a_personal_number_is_refused():
     with pytest.raises(NotificationRenderError):
         sms_text("Data NIK 6471010101010001 diterima")
+
+
+def test_sms_beyond_the_segment_limit_is_cut_at_a_word_but_refused_in_the_editor():
+    long = "berkas " * 80
+    cut = sms_text(long)
+    assert cut.segments == 3 and cut.text.endswith("berkas...")
     with pytest.raises(NotificationRenderError):
-        sms_text("panjang " * 80)
+        sms_text(long, strict=True)
 
 
 @pytest.mark.django_db
