@@ -28,7 +28,9 @@ _REPLACEMENTS = {
 }
 # A NIK or family-card number is 16 digits; NIPs are 18. Any run of 16 or more digits, also when written
 # in groups ("6471 0101 …"), is refused in an SMS.
-_LONG_NUMBER = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15,}(?!\d)")
+# Links are left out of the check: a token in a URL may hold a long run of digits by chance.
+_LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d(?:[ .-]?\d){15,}(?![0-9A-Za-z])")
+_URL = re.compile(r"https?://\S+")
 _ENGINE = Engine(autoescape=False)
 
 
@@ -80,7 +82,7 @@ def sms_segments(text: str) -> int:
 
 
 def contains_personal_number(text: str) -> bool:
-    return bool(_LONG_NUMBER.search(text))
+    return bool(_LONG_NUMBER.search(_URL.sub(" ", text)))
 
 
 def sms_text(raw: str, *, strict: bool = False) -> SmsText:

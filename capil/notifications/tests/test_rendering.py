@@ -44,6 +44,8 @@ def test_segments_are_counted_in_septets():
     ("Nomor BPN-2026-000123", False),
     ("Kode 482913, berlaku 5 menit", False),
     ("Hubungi 0542-123456", False),
+    ("Batalkan: https://capil.example.go.id/b/1234567890123456789/", False),  # a token in a link
+    ("NIK:6471010101010001.", True),
 ])
 def test_personal_numbers_are_recognised(text, found):
     assert contains_personal_number(text) is found
