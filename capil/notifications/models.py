@@ -78,6 +78,13 @@ class Notification(models.Model):
         return f"{self.event}/{self.channel} #{self.pk} ({self.state})"
 
     @property
+    def event_label(self) -> str:
+        from .defaults import EVENTS
+
+        spec = EVENTS.get(self.event)
+        return str(spec.label) if spec else self.event
+
+    @property
     def masked_address(self) -> str:
         from .rendering import mask_address
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -28,7 +28,9 @@ _REPLACEMENTS = {
 }
 # A NIK or family-card number is 16 digits; NIPs are 18. Any run of 16 or more digits, also when written
 # in groups ("6471 0101 …"), is refused in an SMS.
-_LONG_NUMBER = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15,}(?!\d)")
+# Links are left out of the check: a token in a URL may hold a long run of digits by chance.
+_LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d(?:[ .-]?\d){15,}(?![0-9A-Za-z])")
+_URL = re.compile(r"https?://\S+")
 _ENGINE = Engine(autoescape=False)
 
 
@@ -80,22 +82,38 @@ def sms_segments(text: str) -> int:
 
 
 def contains_personal_number(text: str) -> bool:
-    return bool(_LONG_NUMBER.search(text))
+    return bool(_LONG_NUMBER.search(_URL.sub(" ", text)))
 
 
-def sms_text(raw: str) -> SmsText:
-    """The final text of an SMS, or NotificationRenderError when it would carry a personal number or grow
-    beyond the configured number of segments."""
+def sms_text(raw: str, *, strict: bool = False) -> SmsText:
+    """The final text of an SMS. A personal number raises NotificationRenderError. A text longer than the
+    segment limit raises in `strict` mode (the template editor, with sample data) and is otherwise cut at a
+    word boundary with "..." — a long list of documents to fix must not stop the decision that sends it."""
     text = to_gsm7(" ".join(raw.split()))
     if contains_personal_number(text):
         raise NotificationRenderError("An SMS must not contain a NIK or another personal number of 16+ digits.")
     if not text:
         raise NotificationRenderError("The SMS text is empty.")
     segments = sms_segments(text)
-    limit = notification_settings()["SMS_MAX_SEGMENTS"]
+    limit = int(notification_settings()["SMS_MAX_SEGMENTS"])
     if segments > limit:
-        raise NotificationRenderError(f"The SMS needs {segments} segments; at most {limit} are allowed.")
+        if strict:
+            raise NotificationRenderError(f"The SMS needs {segments} segments; at most {limit} are allowed.")
+        text = _cut(text, septets=(160 if limit == 1 else 153 * limit) - 3) + "..."
+        segments = sms_segments(text)
     return SmsText(text=text, segments=segments, septets=gsm7_septets(text))
+
+
+def _cut(text: str, *, septets: int) -> str:
+    out, used = [], 0
+    for ch in text:
+        cost = 2 if ch in GSM7_EXTENSION else 1
+        if used + cost > septets:
+            break
+        out.append(ch)
+        used += cost
+    cut = "".join(out)
+    return cut.rsplit(" ", 1)[0] if " " in cut[-30:] else cut
 
 
 @lru_cache(maxsize=256)
@@ -104,10 +122,16 @@ def _compiled(source: str):
     return _ENGINE.from_string(source)
 
 
+# Tags that reach outside the message (other templates, loaded libraries, the debug dump) are refused.
+_FORBIDDEN_TAGS = re.compile(r"{%-?\s*(debug|include|extends|load|block|ssi|csrf_token|url)\b")
+
+
 def render_template_text(source: str, context: dict) -> str:
+    if _FORBIDDEN_TAGS.search(source):
+        raise NotificationRenderError("Template error: this tag is not allowed in a message.")
     try:
         return _compiled(source).render(Context(context, autoescape=False))
-    except TemplateSyntaxError as exc:
+    except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
         raise NotificationRenderError(f"Template error: {exc}") from exc
 
 
@@ -122,7 +146,7 @@ def validate_template_source(*, source: str, title: str, channel: str, sample: d
         render_template_text(title, context)
         kind = channel_registry().get(channel).text_kind if channel in channel_registry() else "short"
         if kind == "short":
-            sms_text(rendered)
+            sms_text(rendered, strict=True)
     except NotificationRenderError as exc:
         raise ValidationError(_("Templat tidak dapat dipakai: %(reason)s"), params={"reason": str(exc)}) from exc
 
@@ -144,7 +168,8 @@ def email_html(*, title: str, text: str, language: str) -> str:
     with override(language):
         return render_to_string(
             "notifications/email.html",
-            {"title": title, "text": text, "office": settings.CAPIL_OFFICE, "site_url": settings.CAPIL_SITE_URL},
+            {"title": title, "text": text, "office": settings.CAPIL_OFFICE, "site_url": settings.CAPIL_SITE_URL,
+             "language": language},
         )
 
 

@@ -5,6 +5,7 @@ Like a gateway that honours client references, a reference already written is no
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 
 from django.utils import timezone
@@ -85,4 +86,9 @@ def read_dev_messages(*, address: str | None = None, limit: int = 200) -> list[d
         if len(records) >= limit:
             break
     records.sort(key=lambda r: r.get("sent_at", ""), reverse=True)
+    for record in records:
+        try:
+            record["sent_at_time"] = datetime.fromisoformat(record["sent_at"])
+        except (KeyError, ValueError):
+            record["sent_at_time"] = None
     return records

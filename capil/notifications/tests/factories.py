@@ -1,25 +1,5 @@
-import factory
+"""The accounts context's factories (one source of test users), re-exported for the notification tests."""
 
-from capil.accounts.models import Role, User
+from capil.accounts.tests.factories import CitizenFactory, StaffFactory, UserFactory, login_client
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"warga{n}@example.com")
-    full_name = factory.Sequence(lambda n: f"Warga {n}")
-    phone = factory.Sequence(lambda n: f"+62812{n:08d}")
-    role = Role.CITIZEN
-    password = factory.PostGenerationMethodCall("set_password", "kata-sandi-panjang")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
-
-
-class StaffFactory(UserFactory):
-    role = Role.OPERATOR
-    phone = None
+__all__ = ["CitizenFactory", "StaffFactory", "UserFactory", "login_client"]

@@ -44,16 +44,24 @@ def test_segments_are_counted_in_septets():
     ("Nomor BPN-2026-000123", False),
     ("Kode 482913, berlaku 5 menit", False),
     ("Hubungi 0542-123456", False),
+    ("Batalkan: https://capil.example.go.id/b/1234567890123456789/", False),  # a token in a link
+    ("NIK:6471010101010001.", True),
 ])
 def test_personal_numbers_are_recognised(text, found):
     assert contains_personal_number(text) is found
 
 
-def test_sms_with_a_personal_number_or_too_long_is_refused():
+def test_sms_with_a_personal_number_is_refused():
     with pytest.raises(NotificationRenderError):
         sms_text("Data NIK 6471010101010001 diterima")
+
+
+def test_sms_beyond_the_segment_limit_is_cut_at_a_word_but_refused_in_the_editor():
+    long = "berkas " * 80
+    cut = sms_text(long)
+    assert cut.segments == 3 and cut.text.endswith("berkas...")
     with pytest.raises(NotificationRenderError):
-        sms_text("panjang " * 80)
+        sms_text(long, strict=True)
 
 
 @pytest.mark.django_db
