@@ -9,6 +9,10 @@ PAGES = [
     ("/akun/masuk/", "Nomor HP atau email"),
     ("/akun/daftar/", "Nama lengkap"),
     ("/akun/lupa-sandi/", "Lupa kata sandi"),
+    ("/", "Akta Kelahiran"),
+    ("/?q=akta", "Akta Kematian"),
+    ("/layanan/akta-kelahiran/", "Surat Keterangan Kelahiran"),
+    ("/layanan/akta-kelahiran/standar-pelayanan/", "STANDAR PELAYANAN"),
 ]
 for path, expected in PAGES:
     with urllib.request.urlopen(base + path, timeout=30) as response:

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "capil.core",
     "capil.audit",
     "capil.accounts",
+    "capil.catalog",
     "capil.notifications",
 ]
 
@@ -163,6 +164,7 @@ CAPIL_OFFICE = {
     "city": env_str("CAPIL_OFFICE_CITY", "Balikpapan"),
     "code": env_str("CAPIL_OFFICE_CODE", "BPN"),
     "address": env_str("CAPIL_OFFICE_ADDRESS", "Jl. Jenderal Sudirman No. 1, Balikpapan"),
+    "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
@@ -219,6 +221,7 @@ CAPIL_NOTIFICATIONS = {
     "SENDING_TIMEOUT": env_int("CAPIL_NOTIFY_SENDING_TIMEOUT", 300),
     "SWEEP_INTERVAL": env_int("CAPIL_NOTIFY_SWEEP_INTERVAL", 30),
     "ENQUEUE_GRACE": env_int("CAPIL_NOTIFY_ENQUEUE_GRACE", 60),
+    "LOST_TASK_AFTER": env_int("CAPIL_NOTIFY_LOST_TASK_AFTER", 900),
     "SMS_MAX_SEGMENTS": env_int("CAPIL_NOTIFY_SMS_MAX_SEGMENTS", 3),
     "OUTBOX_DIR": str(VAR_DIR / "outbox"),
 }
