@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from capil.accounts.models import Role
+from capil.accounts.tests.factories import login_client
 from capil.audit.selectors import audit_events_for
 from capil.notifications.models import Notification, NotificationTemplate, State
 from capil.notifications.services import notification_enqueue
@@ -37,7 +38,7 @@ def test_url_access_rows_hold_for_every_kind_of_visitor(client, row):
         client.logout()
         user = visitor(kind)
         if user is not None:
-            client.force_login(user)
+            login_client(client, user)
         url = reverse(row["name"], kwargs=row["kwargs"](world))
         response = getattr(client, row.get("method", "get"))(url)
         expected = row["expect"].get(kind, row["expect"].get("*"))
@@ -53,7 +54,7 @@ def _some(state, event="status_changed", n="1", channel="sms"):
 
 
 def test_log_filters_by_state_and_channel_and_masks_numbers(client):
-    client.force_login(StaffFactory())
+    login_client(client, StaffFactory())
     _some(State.SENT, n="1")
     dead = _some(State.DEAD, n="2")
     _some(State.DEAD, n="3", channel="email")
@@ -66,7 +67,7 @@ def test_log_filters_by_state_and_channel_and_masks_numbers(client):
 
 
 def test_subject_log_lists_only_that_subject(client):
-    client.force_login(StaffFactory())
+    login_client(client, StaffFactory())
     mine, other = _some(State.SENT, n="10"), _some(State.SENT, n="11")
     response = client.get(reverse("notifications:subject_log", args=["applications.application", "10"]))
     assert [n.pk for n in response.context["page"].object_list] == [mine.pk]
@@ -74,13 +75,13 @@ def test_subject_log_lists_only_that_subject(client):
 
 
 def test_bad_filter_values_do_not_break_the_page(client):
-    client.force_login(StaffFactory())
+    login_client(client, StaffFactory())
     assert client.get(reverse("notifications:log"), {"state": "<script>", "page": "x9"}).status_code == 200
 
 
 def test_viewing_a_message_is_audited_and_a_secret_is_not_shown(client):
     staff = StaffFactory()
-    client.force_login(staff)
+    login_client(client, staff)
     [otp] = notification_enqueue(event="otp", subject=("accounts.otp", "1"), phone="081234567890",
                                  context={"code": "918273", "minutes": 5}, channels=["sms"])
     page = client.get(reverse("notifications:detail", args=[otp.pk])).content.decode()
@@ -91,7 +92,7 @@ def test_viewing_a_message_is_audited_and_a_secret_is_not_shown(client):
 
 def test_staff_resend_a_dead_letter_through_the_page(client, django_capture_on_commit_callbacks):
     staff = StaffFactory(role=Role.KASI)
-    client.force_login(staff)
+    login_client(client, staff)
     dead = _some(State.DEAD, n="20")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("notifications:resend", args=[dead.pk]))
@@ -104,7 +105,7 @@ def test_staff_resend_a_dead_letter_through_the_page(client, django_capture_on_c
 
 def test_admin_edits_a_template_and_the_next_message_uses_it(client, django_capture_on_commit_callbacks):
     admin = StaffFactory(role=Role.ADMIN)
-    client.force_login(admin)
+    login_client(client, admin)
     url = reverse("notifications:template_edit", args=["status_changed", "sms", "id"])
     assert "Pratinjau" in client.get(url).content.decode()
     response = client.post(url, {"body": "Permohonan {{ tracking_number }} kini: {{ status }}. Terima kasih."})
@@ -125,7 +126,7 @@ def test_admin_edits_a_template_and_the_next_message_uses_it(client, django_capt
     ("{{ status }} " + "panjang sekali " * 40, "segments"),
 ])
 def test_template_that_cannot_be_sent_is_refused_with_a_reason(client, body, message):
-    client.force_login(StaffFactory(role=Role.ADMIN))
+    login_client(client, StaffFactory(role=Role.ADMIN))
     url = reverse("notifications:template_edit", args=["status_changed", "sms", "id"])
     response = client.post(url, {"body": body})
     assert response.status_code == 200
@@ -135,13 +136,13 @@ def test_template_that_cannot_be_sent_is_refused_with_a_reason(client, body, mes
 
 
 def test_unknown_template_is_404(client):
-    client.force_login(StaffFactory(role=Role.ADMIN))
+    login_client(client, StaffFactory(role=Role.ADMIN))
     assert client.get(reverse("notifications:template_edit", args=["nope", "sms", "id"])).status_code == 404
     assert client.get(reverse("notifications:template_edit", args=["otp", "sms", "fr"])).status_code == 404
 
 
 def test_development_outbox_shows_the_otp_a_newcomer_needs(client, django_capture_on_commit_callbacks):
-    client.force_login(StaffFactory())
+    login_client(client, StaffFactory())
     with django_capture_on_commit_callbacks(execute=True):
         notification_enqueue(event="otp", subject=("accounts.otp", "2"), phone="0812 3456 7890",
                              context={"code": "564738", "minutes": 5}, channels=["sms"])
@@ -156,5 +157,5 @@ def test_development_outbox_does_not_exist_on_a_real_installation(client, settin
         "sms": {"BACKEND": "capil.notifications.channels.http_sms.HttpSmsChannel", "OPTIONS": {"url": "http://x"}},
         "email": {"BACKEND": "capil.notifications.channels.email.EmailChannel"},
     }
-    client.force_login(StaffFactory())
+    login_client(client, StaffFactory())
     assert client.get(reverse("notifications:dev_outbox")).status_code == 404
