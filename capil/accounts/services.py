@@ -7,6 +7,8 @@ Limits (SOP steps 1–4 and issue 4):
 - E-mail links: signed, carry the address they were sent to, valid EMAIL_LINK_MAX_AGE.
 - Sign-in: SIGNIN_ACCOUNT_FAILURES wrong passwords per account (phone or e-mail as typed, whether or not
   an account exists) lock it for the rest of a SIGNIN_WINDOW; SIGNIN_IP_ATTEMPTS per address and window.
+- Per-address limits are only abuse ceilings, set high: Indonesian mobile carriers put many subscribers
+  behind one address (carrier-grade NAT). The per-account limits do the real work.
 """
 
 import datetime
@@ -46,11 +48,11 @@ EMAIL_LINK_MAX_AGE = datetime.timedelta(days=2)
 EMAIL_SENDS_PER_HOUR = 5
 SIGNIN_WINDOW = 15 * 60
 SIGNIN_ACCOUNT_FAILURES = 5
-SIGNIN_IP_ATTEMPTS = 30
+SIGNIN_IP_ATTEMPTS = 100
 RESET_PER_IDENTIFIER_PER_HOUR = 5
-RESET_PER_IP_PER_HOUR = 20
-CODE_SENDS_PER_IP_PER_HOUR = 30
-REGISTRATIONS_PER_IP_PER_HOUR = 10
+RESET_PER_IP_PER_HOUR = 50
+CODE_SENDS_PER_IP_PER_HOUR = 60
+REGISTRATIONS_PER_IP_PER_HOUR = 30
 TOTP_FAILURES = 5
 TOTP_WINDOW = 5 * 60
 
