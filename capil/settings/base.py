@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import BASE_DIR, env_int, env_list, env_str, secret_from_env_or_file
+from .env import BASE_DIR, env_bool, env_int, env_list, env_str, secret_from_env_or_file
 
 VAR_DIR = Path(env_str("CAPIL_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -26,6 +26,11 @@ INSTALLED_APPS = [
     "capil.accounts",
     "capil.catalog",
     "capil.notifications",
+    "capil.documents",
+    "capil.applications",
+    "capil.archive",
+    "capil.queueing",
+    "capil.scale",
 ]
 
 MIDDLEWARE = [
@@ -167,7 +172,52 @@ CAPIL_OFFICE = {
     "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
+# Step 10's data entry (SIAK) behind one interface: the office's own record by default.
+CAPIL_SIAK_BACKEND = env_str("CAPIL_SIAK_BACKEND", "capil.applications.siak.LocalRecordRegistry")
+
+# Output documents and electronic signatures (capil.documents). See .env.example.
+CAPIL_DOCUMENTS = {
+    "REGION_CODE": env_str("CAPIL_DOCUMENTS_REGION_CODE", "6471"),  # Kemendagri code of the regency/city
+    "GOVERNMENT": env_str("CAPIL_DOCUMENTS_GOVERNMENT", "Pemerintah Kota Balikpapan"),
+    "SIGNER_TITLE": env_str("CAPIL_DOCUMENTS_SIGNER_TITLE", ""),
+    "LOGO": env_str("CAPIL_DOCUMENTS_LOGO", ""),
+    "SIGNING_BACKEND": env_str("CAPIL_SIGNING_BACKEND", "local"),
+    "KEY_DIR": Path(env_str("CAPIL_SIGNING_KEY_DIR", str(VAR_DIR / "pki"))),
+    "TRUST_ROOTS": env_list("CAPIL_SIGNING_TRUST_ROOTS", str(VAR_DIR / "pki" / "dev-ca.pem")),
+    "TSA_URL": env_str("CAPIL_SIGNING_TSA_URL", ""),
+    "TSA_TIMEOUT": env_int("CAPIL_SIGNING_TSA_TIMEOUT", 10),
+    "REMOTE_URL": env_str("CAPIL_SIGNING_REMOTE_URL", ""),
+    "REMOTE_CLIENT_ID": env_str("CAPIL_SIGNING_REMOTE_CLIENT_ID", ""),
+    "REMOTE_CLIENT_SECRET": secret_from_env_or_file("CAPIL_SIGNING_REMOTE_CLIENT_SECRET") or "",
+    "REMOTE_TIMEOUT": env_int("CAPIL_SIGNING_REMOTE_TIMEOUT", 15),
+    "PKCS11_MODULE": env_str("CAPIL_SIGNING_PKCS11_MODULE", ""),
+    "PKCS11_TOKEN_LABEL": env_str("CAPIL_SIGNING_PKCS11_TOKEN_LABEL", ""),
+    "PKCS11_KEY_LABEL": env_str("CAPIL_SIGNING_PKCS11_KEY_LABEL", "tte-{nip}"),
+    # Public verification: attempts per IP address and minute (code look-ups; PDF uploads).
+    "VERIFY_CODE_PER_MINUTE": env_int("CAPIL_VERIFY_CODE_PER_MINUTE", 30),
+    "VERIFY_UPLOAD_PER_MINUTE": env_int("CAPIL_VERIFY_UPLOAD_PER_MINUTE", 10),
+    "VERIFY_UPLOAD_MAX_BYTES": env_int("CAPIL_VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+}
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
+
+# Working-day calendar (capil.core.workdays), in WITA. Office hours per weekday (0 = Monday … 6 = Sunday) as
+# ("HH:MM" opening, "HH:MM" closing); a weekday not listed is closed. Policy, not environment: change it here
+# when the office changes its service hours (the Balikpapan office serves Mon–Thu 08.00–16.00 and
+# Fri 08.00–16.30). SLA due times count only these hours.
+CAPIL_OFFICE_HOURS = {
+    0: ("08:00", "16:00"),
+    1: ("08:00", "16:00"),
+    2: ("08:00", "16:00"),
+    3: ("08:00", "16:00"),
+    4: ("08:00", "16:30"),
+}
+# Public holidays come from the `holidays` library (country ID). "Cuti bersama" (joint leave of civil
+# servants) is decreed yearly by an SKB of three ministers: by default the library's "government" category,
+# which follows those decrees, is used; dates the office adds (ISO dates, comma-separated) close it too, and
+# dates in CAPIL_OFFICE_OPEN_DAYS open it even on a holiday (a decreed service day).
+CAPIL_CUTI_BERSAMA_FROM_LIBRARY = env_bool("CAPIL_CUTI_BERSAMA_FROM_LIBRARY", True)
+CAPIL_CUTI_BERSAMA = env_list("CAPIL_CUTI_BERSAMA", "")
+CAPIL_OFFICE_OPEN_DAYS = env_list("CAPIL_OFFICE_OPEN_DAYS", "")
 
 LOGGING = {
     "version": 1,
@@ -178,7 +228,19 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env_str("CAPIL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
+}
+
+# Queue tickets, KTP-el recording bookings and pick-up (capil.queueing.conf lists every key and default).
+CAPIL_QUEUEING = {
+    "slot_minutes": env_int("CAPIL_BOOKING_SLOT_MINUTES", 60),
+    "slot_capacity": env_int("CAPIL_BOOKING_SLOT_CAPACITY", 10),
+    "days_ahead": env_int("CAPIL_BOOKING_DAYS_AHEAD", 14),
+    "no_show_grace_minutes": env_int("CAPIL_BOOKING_NO_SHOW_GRACE_MINUTES", 30),
+    "reminder_hour": env_int("CAPIL_BOOKING_REMINDER_HOUR", 10),
+    "bookings_per_ip_per_hour": env_int("CAPIL_BOOKING_PER_IP_PER_HOUR", 10),
+    "bookings_per_phone_per_day": env_int("CAPIL_BOOKING_PER_PHONE_PER_DAY", 3),
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

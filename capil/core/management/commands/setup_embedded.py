@@ -15,6 +15,8 @@ STEPS: list[tuple[str, list[str], dict]] = [
     ("catalog", ["import"], {"quiet_report": True}),
     ("demo_accounts", [], {}),
     ("notifications_sweep", ["--schedule"], {}),
+    ("documents_dev_pki", [], {}),
+    ("queueing_housekeeping", ["--schedule"], {}),
 ]
 
 
