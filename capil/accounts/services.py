@@ -7,6 +7,8 @@ Limits (SOP steps 1–4 and issue 4):
 - E-mail links: signed, carry the address they were sent to, valid EMAIL_LINK_MAX_AGE.
 - Sign-in: SIGNIN_ACCOUNT_FAILURES wrong passwords per account (phone or e-mail as typed, whether or not
   an account exists) lock it for the rest of a SIGNIN_WINDOW; SIGNIN_IP_ATTEMPTS per address and window.
+- Per-address limits are only abuse ceilings, set high: Indonesian mobile carriers put many subscribers
+  behind one address (carrier-grade NAT). The per-account limits do the real work.
 """
 
 import datetime
@@ -46,11 +48,11 @@ EMAIL_LINK_MAX_AGE = datetime.timedelta(days=2)
 EMAIL_SENDS_PER_HOUR = 5
 SIGNIN_WINDOW = 15 * 60
 SIGNIN_ACCOUNT_FAILURES = 5
-SIGNIN_IP_ATTEMPTS = 30
+SIGNIN_IP_ATTEMPTS = 100
 RESET_PER_IDENTIFIER_PER_HOUR = 5
-RESET_PER_IP_PER_HOUR = 20
-CODE_SENDS_PER_IP_PER_HOUR = 30
-REGISTRATIONS_PER_IP_PER_HOUR = 10
+RESET_PER_IP_PER_HOUR = 50
+CODE_SENDS_PER_IP_PER_HOUR = 60
+REGISTRATIONS_PER_IP_PER_HOUR = 30
 TOTP_FAILURES = 5
 TOTP_WINDOW = 5 * 60
 
@@ -186,7 +188,7 @@ def user_register(*, registration: Registration, request=None) -> User:
         )
         audit_record(actor=user, action="account.registered", target=user, request=request,
                      data={"nik_given": bool(nik), "nik_warning": bool(warning)})
-        _code_issue(user=user, purpose=CodePurpose.PHONE_VERIFY, request=request)
+        _code_issue(user=user, purpose=CodePurpose.PHONE_VERIFY, ip=client_ip(request))
         _email_link_issue(user=user)
     return user
 
@@ -207,7 +209,7 @@ def code_wait_seconds(*, user: User, purpose: str) -> int:
     return max(0, int(remaining + 0.999))
 
 
-def _code_issue(*, user: User, purpose: str, request=None) -> OneTimeCode:
+def _code_issue(*, user: User, purpose: str, ip: str) -> OneTimeCode:
     """Make and send a new code, retiring earlier ones. Raises RateLimited."""
     wait = code_wait_seconds(user=user, purpose=purpose)
     if wait:
@@ -217,7 +219,7 @@ def _code_issue(*, user: User, purpose: str, request=None) -> OneTimeCode:
     if not ratelimit.hit(f"code:send:{purpose}:{user.pk}", CODE_SENDS_PER_HOUR, 3600):
         raise _limited(_("Sudah %(n)d kode dikirim dalam satu jam terakhir. Coba lagi nanti.")
                        % {"n": CODE_SENDS_PER_HOUR}, 3600)
-    if not ratelimit.hit(f"code:send:ip:{client_ip(request)}", CODE_SENDS_PER_IP_PER_HOUR, 3600):
+    if not ratelimit.hit(f"code:send:ip:{ip}", CODE_SENDS_PER_IP_PER_HOUR, 3600):
         raise _too_many(3600)
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
@@ -241,7 +243,7 @@ def _code_issue(*, user: User, purpose: str, request=None) -> OneTimeCode:
 
 def phone_code_send(*, user: User, request=None) -> OneTimeCode:
     """Send a new phone-verification code (the "kirim ulang" button). Raises RateLimited."""
-    return _code_issue(user=user, purpose=CodePurpose.PHONE_VERIFY, request=request)
+    return _code_issue(user=user, purpose=CodePurpose.PHONE_VERIFY, ip=client_ip(request))
 
 
 def _code_consume(*, user: User, purpose: str, code: str, generic: bool = False) -> OneTimeCode:
@@ -376,9 +378,14 @@ def signin_attempt(*, request, identifier: str, password: str) -> User:
 
 
 def password_reset_request(*, identifier: str, request=None) -> str:
-    """Send a reset code (phone) or link (e-mail) when the account exists; do the same visible thing
-    when it does not. Returns "sms" or "email" (what the person typed, not whether it exists).
-    Raises ValidationError for input that is neither, RateLimited for too many requests."""
+    """Accept a reset request. Returns "sms" or "email" (what the person typed, not whether it exists).
+    Raises ValidationError for input that is neither, RateLimited for too many requests.
+
+    Whether the account exists is decided in the task worker (`password_reset_send`), not here: the request
+    does the same work either way (one task enqueued), so neither its answer nor its duration tells anyone
+    whether a number or address is registered."""
+    from .tasks import password_reset_dispatch
+
     kind = "email" if "@" in (identifier or "") else "sms"
     if kind == "sms":
         normalise_phone(identifier)  # a malformed number is the typist's mistake: say so
@@ -386,24 +393,31 @@ def password_reset_request(*, identifier: str, request=None) -> str:
         raise _too_many(3600)
     if not ratelimit.hit(f"reset:identifier:{identifier_key(identifier)}", RESET_PER_IDENTIFIER_PER_HOUR, 3600):
         raise _too_many(3600)
+    ip = client_ip(request)
+    transaction.on_commit(lambda: password_reset_dispatch.enqueue(identifier=identifier.strip(), ip=ip))
+    return kind
+
+
+def password_reset_send(*, identifier: str, ip: str) -> str:
+    """In the worker: send the reset code (phone) or link (e-mail) when the account exists and may sign in.
+    Returns what happened, for the task result (never shown to the person who asked)."""
     user = user_for_identifier(identifier)
     if user is None or not user.is_active or user.closed_at is not None:
-        return kind
-    if kind == "sms":
+        return "no-account"
+    if "@" not in identifier:
         try:
-            _code_issue(user=user, purpose=CodePurpose.PASSWORD_RESET, request=request)
+            _code_issue(user=user, purpose=CodePurpose.PASSWORD_RESET, ip=ip)
         except RateLimited:
-            # Saying "wait 60 s" would tell that the number is registered; the person simply uses the
-            # code already sent, which is still valid.
-            pass
-    else:
-        url = _site_url(password_reset_link_path(user))
-        with transaction.atomic():
-            notification_enqueue(
-                event="password_reset", subject=user, recipient=user, email=user.email,
-                context={"url": url}, channels=("email",), key_suffix=secrets.token_hex(4),
-            )
-    return kind
+            # The code sent less than a minute ago is still valid; the person uses that one.
+            return "rate-limited"
+        return "sms"
+    with transaction.atomic():
+        notification_enqueue(
+            event="password_reset", subject=user, recipient=user, email=user.email,
+            context={"url": _site_url(password_reset_link_path(user))}, channels=("email",),
+            key_suffix=secrets.token_hex(4),
+        )
+    return "email"
 
 
 def _password_set(*, user: User, password: str, action: str, request=None) -> User:
@@ -497,7 +511,7 @@ def phone_change(*, user: User, phone: str, password: str, request=None) -> User
         audit_record(actor=user, action="account.phone_changed", target=user, request=request)
         OneTimeCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now())
         try:
-            _code_issue(user=user, purpose=CodePurpose.PHONE_VERIFY, request=request)
+            _code_issue(user=user, purpose=CodePurpose.PHONE_VERIFY, ip=client_ip(request))
         except RateLimited:
             pass  # the verification page offers "kirim ulang" once the wait is over
     return user

@@ -153,3 +153,20 @@ def test_url_access(world, app_row):
             if not target and kind == "anonymous" and not location.startswith(login_url):
                 failures.append(f"{kind}: redirected to {location}, expected the sign-in page")
     assert not failures, f"{app} {_row_id(app_row)}:\n  " + "\n  ".join(failures)
+
+
+def test_a_pattern_added_without_a_row_is_reported():
+    from django.urls import include, path
+
+    def view(request):
+        return None
+
+    extra = [
+        path("baru/", view, name="brand_new"),
+        path("tanpa-nama/<int:pk>/", view),
+        path("grup/", include(([path("dalam/", view, name="inner")], "grup"))),
+    ]
+    keys = {p.key for p in walk_patterns(extra, prefix="x/")}
+    assert keys == {"brand_new", "x/tanpa-nama/<int:pk>/", "grup:inner"}
+    covered = {_row_key(row) for _app, row in ROWS}
+    assert not keys & covered
