@@ -6,6 +6,7 @@ import urllib.request
 base = sys.argv[1].rstrip("/")
 PAGES = [
     ("/", "Capil Online"),
+    ("/verifikasi/", "Verifikasi keaslian dokumen"),
 ]
 for path, expected in PAGES:
     with urllib.request.urlopen(base + path, timeout=30) as response:
