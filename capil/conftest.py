@@ -22,3 +22,22 @@ def browser_required():
         if os.environ.get("CAPIL_REQUIRE_BROWSER"):
             pytest.fail("Chromium is required (apt-get install chromium)")
         pytest.skip("Chromium not installed (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (and anything else cached) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def world(db):
+    """One account of each visitor kind of the URL access matrix (capil/accounts/tests/world.py):
+    world.anonymous (None), .unverified, .citizen, .other_citizen, .operator, .kasi, .kadis, .arsiparis,
+    .admin; world.client(kind) is a test client signed in as that kind, staff with their second factor."""
+    from capil.accounts.tests.world import World
+
+    return World()

@@ -1,18 +1,85 @@
 """Who may do what. Every view that is not public goes through one of these; each condition is a line
-of its own, and each is tested. Object-level access lives in each context's `access_<thing>_by_id`."""
+of its own, and each is tested. Object-level access lives in each context's `access_<thing>_by_id`.
+
+Staff (every role in SECOND_FACTOR_ROLES) must have passed their second factor (TOTP) in this session;
+every decorator here checks it, so no staff view can forget it.
+"""
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 
-from .models import Role
+from .models import STAFF_ROLES, Role, User
+
+_SECOND_FACTOR_SESSION_KEY = "capil_second_factor"
+
+
+def second_factor_mark(request, user) -> None:
+    """Record that `user` passed the second factor in this session (after login(), which rotates the
+    session key)."""
+    request.session[_SECOND_FACTOR_SESSION_KEY] = {"user": user.pk, "at": timezone.now().isoformat()}
+
+
+def second_factor_satisfied(request) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if not user.needs_second_factor:
+        return True
+    mark = request.session.get(_SECOND_FACTOR_SESSION_KEY) or {}
+    return mark.get("user") == user.pk
+
+
+def _second_factor_redirect(request):
+    return HttpResponseRedirect(
+        reverse("accounts:second_factor") + "?" + urlencode({"next": request.get_full_path()})
+    )
+
+
+def signed_in_required(view):
+    """Any signed-in, active account (staff with their second factor)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_active:
+            raise PermissionDenied
+        if not second_factor_satisfied(request):
+            return _second_factor_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def citizen_required(view):
+    """A signed-in citizen, verified or not (the verification and personal-data pages)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_active:
+            raise PermissionDenied
+        if user.role != Role.CITIZEN:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def role_required(*roles: Role) -> Callable:
     """Only signed-in, active users whose role is one of `roles`. Anonymous visitors are sent to sign in
-    (302); anyone else gets 403."""
+    (302); staff who have not passed their second factor in this session are sent to it (302); anyone
+    else gets 403."""
     allowed = frozenset(roles)
 
     def decorator(view):
@@ -25,6 +92,8 @@ def role_required(*roles: Role) -> Callable:
                 raise PermissionDenied
             if user.role not in allowed:
                 raise PermissionDenied
+            if not second_factor_satisfied(request):
+                return _second_factor_redirect(request)
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -40,6 +109,8 @@ def verified_citizen_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not user.is_active:
+            raise PermissionDenied
         if user.role != Role.CITIZEN:
             raise PermissionDenied
         if not user.is_verified:
@@ -47,3 +118,14 @@ def verified_citizen_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def access_staff_member_by_id(user, pk: int) -> User:
+    """A member of staff that `user` (an ADMIN) may manage; 404 for anything else, so citizens' accounts
+    cannot be reached through the staff pages."""
+    if user.role != Role.ADMIN:
+        raise PermissionDenied
+    member = User.objects.filter(pk=pk, role__in=STAFF_ROLES).first()
+    if member is None:
+        raise Http404
+    return member

@@ -4,8 +4,9 @@ environment; see .env.example for each variable and its default."""
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from .env import BASE_DIR, env_int, env_list, env_str, secret_from_env_or_file
+from .env import BASE_DIR, env_bool, env_int, env_list, env_str, secret_from_env_or_file
 
 VAR_DIR = Path(env_str("CAPIL_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -23,7 +24,13 @@ INSTALLED_APPS = [
     "capil.core",
     "capil.audit",
     "capil.accounts",
+    "capil.catalog",
+    "capil.notifications",
     "capil.documents",
+    "capil.applications",
+    "capil.archive",
+    "capil.queueing",
+    "capil.scale",
 ]
 
 MIDDLEWARE = [
@@ -76,9 +83,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["capil.accounts.backends.PhoneOrEmailBackend"]
+# Argon2id with parameters for this deployment: see capil/accounts/hashers.py.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "capil.accounts.hashers.Argon2idPasswordHasher",
 ]
+CAPIL_ARGON2 = {
+    "memory_cost": env_int("CAPIL_ARGON2_MEMORY_KIB", 32768),
+    "time_cost": env_int("CAPIL_ARGON2_TIME_COST", 2),
+    "parallelism": env_int("CAPIL_ARGON2_PARALLELISM", 1),
+}
+if CAPIL_ARGON2["memory_cost"] < 19456 or CAPIL_ARGON2["time_cost"] < 2 or CAPIL_ARGON2["parallelism"] < 1:
+    raise ImproperlyConfigured("Argon2id parameters below the OWASP minimum (19456 KiB, 2 passes, 1 lane).")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -153,8 +169,11 @@ CAPIL_OFFICE = {
     "city": env_str("CAPIL_OFFICE_CITY", "Balikpapan"),
     "code": env_str("CAPIL_OFFICE_CODE", "BPN"),
     "address": env_str("CAPIL_OFFICE_ADDRESS", "Jl. Jenderal Sudirman No. 1, Balikpapan"),
+    "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
+# Step 10's data entry (SIAK) behind one interface: the office's own record by default.
+CAPIL_SIAK_BACKEND = env_str("CAPIL_SIAK_BACKEND", "capil.applications.siak.LocalRecordRegistry")
 
 # Output documents and electronic signatures (capil.documents). See .env.example.
 CAPIL_DOCUMENTS = {
@@ -181,6 +200,25 @@ CAPIL_DOCUMENTS = {
 }
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
 
+# Working-day calendar (capil.core.workdays), in WITA. Office hours per weekday (0 = Monday … 6 = Sunday) as
+# ("HH:MM" opening, "HH:MM" closing); a weekday not listed is closed. Policy, not environment: change it here
+# when the office changes its service hours (the Balikpapan office serves Mon–Thu 08.00–16.00 and
+# Fri 08.00–16.30). SLA due times count only these hours.
+CAPIL_OFFICE_HOURS = {
+    0: ("08:00", "16:00"),
+    1: ("08:00", "16:00"),
+    2: ("08:00", "16:00"),
+    3: ("08:00", "16:00"),
+    4: ("08:00", "16:30"),
+}
+# Public holidays come from the `holidays` library (country ID). "Cuti bersama" (joint leave of civil
+# servants) is decreed yearly by an SKB of three ministers: by default the library's "government" category,
+# which follows those decrees, is used; dates the office adds (ISO dates, comma-separated) close it too, and
+# dates in CAPIL_OFFICE_OPEN_DAYS open it even on a holiday (a decreed service day).
+CAPIL_CUTI_BERSAMA_FROM_LIBRARY = env_bool("CAPIL_CUTI_BERSAMA_FROM_LIBRARY", True)
+CAPIL_CUTI_BERSAMA = env_list("CAPIL_CUTI_BERSAMA", "")
+CAPIL_OFFICE_OPEN_DAYS = env_list("CAPIL_OFFICE_OPEN_DAYS", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -194,4 +232,58 @@ LOGGING = {
                 "fontTools": {"level": "WARNING"}},
 }
 
+# Queue tickets, KTP-el recording bookings and pick-up (capil.queueing.conf lists every key and default).
+CAPIL_QUEUEING = {
+    "slot_minutes": env_int("CAPIL_BOOKING_SLOT_MINUTES", 60),
+    "slot_capacity": env_int("CAPIL_BOOKING_SLOT_CAPACITY", 10),
+    "days_ahead": env_int("CAPIL_BOOKING_DAYS_AHEAD", 14),
+    "no_show_grace_minutes": env_int("CAPIL_BOOKING_NO_SHOW_GRACE_MINUTES", 30),
+    "reminder_hour": env_int("CAPIL_BOOKING_REMINDER_HOUR", 10),
+    "bookings_per_ip_per_hour": env_int("CAPIL_BOOKING_PER_IP_PER_HOUR", 10),
+    "bookings_per_phone_per_day": env_int("CAPIL_BOOKING_PER_PHONE_PER_DAY", 3),
+}
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Notifications (issue 3). Channels by name: the HTTP SMS gateway and SMTP e-mail here (production);
+# dev.py and test.py use the development channel, which writes every message under var/outbox/.
+# Every CAPIL_SMS_GATEWAY_* variable is described in .env.example.
+CAPIL_NOTIFICATION_CHANNELS = {
+    "sms": {
+        "BACKEND": "capil.notifications.channels.http_sms.HttpSmsChannel",
+        "OPTIONS": {
+            "url": env_str("CAPIL_SMS_GATEWAY_URL", ""),
+            "method": env_str("CAPIL_SMS_GATEWAY_METHOD", "POST"),
+            "auth": env_str("CAPIL_SMS_GATEWAY_AUTH", "none"),
+            "username": env_str("CAPIL_SMS_GATEWAY_USERNAME", ""),
+            "password": secret_from_env_or_file("CAPIL_SMS_GATEWAY_PASSWORD") or "",
+            "token": secret_from_env_or_file("CAPIL_SMS_GATEWAY_TOKEN") or "",
+            "auth_header": env_str("CAPIL_SMS_GATEWAY_AUTH_HEADER", "X-API-Key"),
+            "sender": env_str("CAPIL_SMS_GATEWAY_SENDER", "DUKCAPIL"),
+            "body_format": env_str("CAPIL_SMS_GATEWAY_BODY_FORMAT", "json"),
+            "body_template": env_str(
+                "CAPIL_SMS_GATEWAY_BODY",
+                '{"to": "{to}", "from": "{sender}", "text": "{text}", "reference": "{reference}"}',
+            ),
+            "headers": env_str("CAPIL_SMS_GATEWAY_HEADERS", "{}"),
+            "response_id_path": env_str("CAPIL_SMS_GATEWAY_RESPONSE_ID_PATH", "id"),
+            "response_status_path": env_str("CAPIL_SMS_GATEWAY_RESPONSE_STATUS_PATH", ""),
+            "response_ok_values": env_list("CAPIL_SMS_GATEWAY_RESPONSE_OK_VALUES", ""),
+            "response_error_path": env_str("CAPIL_SMS_GATEWAY_RESPONSE_ERROR_PATH", ""),
+            "connect_timeout": env_int("CAPIL_SMS_GATEWAY_CONNECT_TIMEOUT", 5),
+            "read_timeout": env_int("CAPIL_SMS_GATEWAY_READ_TIMEOUT", 15),
+        },
+    },
+    "email": {"BACKEND": "capil.notifications.channels.email.EmailChannel", "OPTIONS": {"mailer": "default"}},
+}
+CAPIL_NOTIFICATIONS = {
+    "MAX_ATTEMPTS": env_int("CAPIL_NOTIFY_MAX_ATTEMPTS", 8),
+    "BACKOFF_BASE": env_int("CAPIL_NOTIFY_BACKOFF_BASE", 30),
+    "BACKOFF_MAX": env_int("CAPIL_NOTIFY_BACKOFF_MAX", 3600),
+    "SENDING_TIMEOUT": env_int("CAPIL_NOTIFY_SENDING_TIMEOUT", 300),
+    "SWEEP_INTERVAL": env_int("CAPIL_NOTIFY_SWEEP_INTERVAL", 30),
+    "ENQUEUE_GRACE": env_int("CAPIL_NOTIFY_ENQUEUE_GRACE", 60),
+    "LOST_TASK_AFTER": env_int("CAPIL_NOTIFY_LOST_TASK_AFTER", 900),
+    "SMS_MAX_SEGMENTS": env_int("CAPIL_NOTIFY_SMS_MAX_SEGMENTS", 3),
+    "OUTBOX_DIR": str(VAR_DIR / "outbox"),
+}

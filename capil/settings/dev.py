@@ -28,3 +28,18 @@ MAILERS = {
     }
 }
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+
+# Notifications stay on this machine: every SMS and e-mail is written under var/outbox/ and listed on the
+# staff page /notifikasi/dev/ (the OTP a newcomer needs is there). CAPIL_SMS_CHANNEL=http uses the gateway.
+if env_str("CAPIL_SMS_CHANNEL", "development") == "development":
+    CAPIL_NOTIFICATION_CHANNELS = {
+        "sms": {"BACKEND": "capil.notifications.channels.development.DevelopmentChannel",
+                "OPTIONS": {"address_kind": "phone"}},
+        "email": {"BACKEND": "capil.notifications.channels.development.DevelopmentChannel",
+                  "OPTIONS": {"address_kind": "email"}},
+    }
+# WhiteNoise serves static files straight from the apps in development (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,71 @@
+"""Reads of the notifications context."""
+
+from django.db.models import Count, QuerySet
+
+from capil.core.phones import normalise_phone
+
+from .channels.development import read_dev_messages
+from .defaults import EVENTS
+from .models import Notification, State
+from .services import _subject_ref
+
+
+def notifications_for_subject(subject) -> QuerySet[Notification]:
+    """Every notification about one subject (a model instance or a (type, id) tuple), newest first."""
+    subject_type, subject_id = _subject_ref(subject)
+    return Notification.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by("-created_at",
+                                                                                                 "-id")
+
+
+def notification_log(*, state: str = "", channel: str = "", event: str = "", subject_type: str = "",
+                     subject_id: str = "") -> QuerySet[Notification]:
+    qs = Notification.objects.all().order_by("-created_at", "-id")
+    if state:
+        qs = qs.filter(state=state)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if event:
+        qs = qs.filter(event=event)
+    if subject_type:
+        qs = qs.filter(subject_type=subject_type, subject_id=subject_id)
+    return qs
+
+
+def notification_state_counts() -> dict[str, int]:
+    counts = {s: 0 for s in State.values}
+    for row in Notification.objects.values("state").annotate(n=Count("id")):
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+def dev_messages(phone: str | None = None, *, email: str | None = None, limit: int = 200) -> list[dict]:
+    """Messages the development channel wrote (newest first): each a dict with id, channel, event, to,
+    title, body, body_html, attachments, sent_at. `phone` in any spelling; `email` case-insensitive."""
+    address = None
+    if phone:
+        address = normalise_phone(phone).e164
+    elif email:
+        address = email.strip().lower()
+    return read_dev_messages(address=address, limit=limit)
+
+
+def template_rows() -> list[dict]:
+    """Every (event, channel, language) an administrator can edit, with whether it differs from the default."""
+    from .channels import channel_registry
+    from .defaults import default_text
+    from .models import NotificationTemplate
+
+    edited = {(t.event, t.channel, t.language): t for t in NotificationTemplate.objects.all()}
+    rows = []
+    for event, spec in EVENTS.items():
+        for channel in channel_registry():
+            for language in ("id", "en"):
+                row = edited.get((event, channel, language))
+                default = default_text(event, channel, language)
+                rows.append({
+                    "event": event, "label": spec.label, "channel": channel, "language": language,
+                    "customised": row is not None and default is not None and (row.title, row.body) != default,
+                    "missing": row is None and default is None,
+                    "updated_at": row.updated_at if row else None,
+                })
+    return rows
