@@ -6,6 +6,7 @@ import urllib.request
 base = sys.argv[1].rstrip("/")
 PAGES = [
     ("/", "Capil Online"),
+    ("/verifikasi/", "Verifikasi keaslian dokumen"),
     ("/", "Akta Kelahiran"),
     ("/?q=akta", "Akta Kematian"),
     ("/layanan/akta-kelahiran/", "Surat Keterangan Kelahiran"),

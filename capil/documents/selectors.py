@@ -1,6 +1,6 @@
 """Reads of the documents context."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import IssuedDocument
 from .services import verification_code_normalise
@@ -23,10 +23,8 @@ def documents_for_reference(reference: str) -> QuerySet[IssuedDocument]:
 
 def documents_recent(*, search: str = "", limit: int = 50) -> QuerySet[IssuedDocument]:
     qs = IssuedDocument.objects.order_by("-issued_at")
-    if search:
-        qs = qs.filter(number__icontains=search.strip()) | IssuedDocument.objects.filter(
-            reference__iexact=search.strip())
-        qs = qs.order_by("-issued_at")
+    if search.strip():
+        qs = qs.filter(Q(number__icontains=search.strip()) | Q(reference__iexact=search.strip()))
     return qs[:limit]
 
 

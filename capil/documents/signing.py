@@ -162,8 +162,10 @@ class SigningSession:
 
 class SignerBackend(ABC):
     name: str
-    # Whether the Kadis must type a secret (passphrase/PIN) for each signing session.
-    asks_secret: bool = True
+
+    def asks_secret_for(self, user) -> bool:
+        """Whether `user` must type a secret (passphrase/PIN) to open a signing session."""
+        return True
 
     @abstractmethod
     def open(self, *, user, secret: str | None) -> SigningSession: ...
@@ -178,9 +180,9 @@ class LocalPkcs12Backend(SignerBackend):
     def keystore_path(self, user) -> Path:
         return self.key_dir / f"{key_file_stem(user.email)}.p12"
 
-    @property
-    def asks_secret(self) -> bool:  # the development set-up keeps each passphrase beside its keystore
-        return False
+    def asks_secret_for(self, user) -> bool:
+        # The development set-up keeps each passphrase beside its keystore; elsewhere it is typed.
+        return not self.keystore_path(user).with_suffix(".pass").exists()
 
     def open(self, *, user, secret: str | None) -> SigningSession:
         path = self.keystore_path(user)
@@ -385,6 +387,11 @@ def signer_backend() -> SignerBackend:
         return Pkcs11Backend(module=config.get("PKCS11_MODULE", ""), token_label=config.get("PKCS11_TOKEN_LABEL", ""),
                              key_label=config.get("PKCS11_KEY_LABEL", "tte-{nip}"))
     raise SignerNotConfigured(_("Jenis penanda tangan tidak dikenal."))
+
+
+def signing_secret_required(user) -> bool:
+    """For the signing page: show a passphrase field to this Kadis?"""
+    return signer_backend().asks_secret_for(user)
 
 
 def signing_session_open(*, user, secret: str | None = None) -> SigningSession:

@@ -3,7 +3,7 @@ of issued documents (view, download, revoke) and the template editor (ADMIN)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -183,8 +183,6 @@ def template_edit(request, slug: str):
                                        request=request)
             except ValidationError as exc:
                 form.add_error("source", exc.messages)
-            except PermissionDenied:
-                raise
             else:
                 messages.success(request, _("Templat disimpan. Dokumen berikutnya memakai templat ini."))
                 return redirect("documents:template_edit", slug=slug)

@@ -62,6 +62,20 @@ def test_local_key_is_loaded_once_per_process(signer, test_pki):
     assert load_pkcs12_signer(path, passphrase) is first
 
 
+def test_passphrase_field_is_needed_only_without_a_development_passphrase_file(signer, test_pki, settings):
+    from capil.documents.signing import signing_secret_required
+
+    from .factories import kadis
+
+    assert not signing_secret_required(signer)  # local, development passphrase file beside the keystore
+    other = kadis(email="tanpa-berkas@documents.test")
+    pki.write_signer_keystore(test_pki["ca"], test_pki["dir"], email=other.email, full_name=other.full_name)
+    (test_pki["dir"] / f"{pki.key_file_stem(other.email)}.pass").unlink()
+    assert signing_secret_required(other)
+    settings.CAPIL_DOCUMENTS = {**settings.CAPIL_DOCUMENTS, "SIGNING_BACKEND": "remote", "REMOTE_URL": "http://x"}
+    assert signing_secret_required(signer)
+
+
 def test_local_key_with_wrong_passphrase_is_refused(signer):
     with pytest.raises(PassphraseRejected):
         signing_session_open(user=signer, secret="bukan-passphrase-nya")

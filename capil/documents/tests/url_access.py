@@ -10,7 +10,9 @@ ADMIN_ONLY = {"anonymous": 302, "unverified": 403, "citizen": 403, "other_citize
 
 URL_ACCESS = [
     {"name": "documents:verify", "kwargs": lambda world: {}, "method": "get", "expect": {"*": 200}},
-    {"name": "documents:verify_upload", "kwargs": lambda world: {}, "method": "get", "expect": {"*": 302}},
+    # Uploads are POSTed from the verification page; a GET goes back to it.
+    {"name": "documents:verify_upload", "kwargs": lambda world: {}, "method": "get", "expect": {"*": 302},
+     "redirect_to": "documents:verify"},
     {"name": "documents:verify_code", "kwargs": lambda world: {"code": issued_document_row().verification_code},
      "method": "get", "expect": {"*": 200}},
     {"name": "documents:register", "kwargs": lambda world: {}, "method": "get", "expect": STAFF_REGISTER},
