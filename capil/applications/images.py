@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import pillow_heif
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageCms, ImageFile
+from PIL import Image, ImageCms
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,6 @@ _READ_CHUNK = 256 * 1024
 # refuses 50–100 MP images before decoding. Process-wide on purpose: no code in this project should decode
 # more than this.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-# Never decode a truncated file as if the missing part were grey.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 # HEIC/HEIF (iPhone photos) through libheif. The bundled HEIF decoder applies the container's rotation
 # itself and resets the EXIF orientation to 1, so exif_transpose below does not rotate it twice.
 pillow_heif.register_heif_opener()
@@ -64,6 +62,10 @@ pillow_heif.register_heif_opener()
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "HEIF", "WEBP")
+# What Pillow may call a file of each accepted kind. Many phone cameras (Samsung, portrait/depth modes) write
+# MPO: a normal JPEG followed by extra frames (a depth map, a preview); Pillow names it "MPO". The first frame
+# is the photo.
+_PILLOW_FORMATS = {"JPEG": ("JPEG", "MPO"), "PNG": ("PNG",), "HEIF": ("HEIF",), "WEBP": ("WEBP",)}
 
 _MESSAGES = {
     "empty": _(
@@ -149,7 +151,7 @@ def normalise_upload(fileobj, *, slot_label: str) -> NormalisedImage:
         logger.info("upload refused: cannot open %s content (%s)", detected, type(exc).__name__)
         raise UploadRejected("corrupt", slot_label=slot_label) from None
     with image:
-        if image.format != detected:
+        if image.format not in _PILLOW_FORMATS[detected]:
             raise UploadRejected("unsupported_type", slot_label=slot_label)
         width, height = image.size
         _check_dimensions(width, height, slot_label=slot_label)
@@ -234,14 +236,16 @@ def _decode(image: Image.Image) -> Image.Image:
     width, height = image.size
     scale = MAX_LONG_EDGE / max(width, height)
     target = (max(1, round(width * scale)), max(1, round(height * scale))) if scale < 1 else (width, height)
-    if image.format == "JPEG" and scale < 1:
+    if image.format in ("JPEG", "MPO") and scale < 1:
         # libjpeg scales by 1/2, 1/4 or 1/8 while decoding (never below `target`): a 12-MP photo is decoded
         # straight into 2000 × 1500 pixels, a quarter of the memory and time of a full decode.
         image.draft(image.mode, target)
     icc_profile = image.info.get("icc_profile")
     exif = image.getexif()  # read before load(); exif_transpose needs only the orientation tag
     orientation = exif.get(0x0112, 1)
-    image.load()  # raises on truncated data (LOAD_TRUNCATED_IMAGES is False)
+    # Raises on truncated data: ImageFile.LOAD_TRUNCATED_IMAGES must stay False (Pillow's default) in this
+    # project; the truncation tests fail if anything turns it on.
+    image.load()
 
     pixels = _to_srgb_rgb(image, icc_profile)
     if pixels.size != target:

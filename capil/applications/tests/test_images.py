@@ -434,3 +434,26 @@ def test_message_follows_the_active_language_when_read(settings):
     error = exc.as_validation_error()
     assert error.code == "empty"
     assert SLOT in error.messages[0]
+
+
+def test_mpo_jpeg_from_a_phone_camera_is_accepted_as_its_first_frame():
+    """Samsung and depth-mode cameras write MPO: a JPEG followed by more frames (Pillow calls it "MPO")."""
+    with Image.open(DOCUMENTS / "kartu_keluarga.jpg") as photo:
+        photo.load()
+        exif = photo.getexif()
+        out = io.BytesIO()
+        photo.save(out, format="MPO", save_all=True, append_images=[Image.new("RGB", (640, 480), "black")],
+                   exif=exif.tobytes())
+    result = normalise_upload(io.BytesIO(out.getvalue()), slot_label=SLOT)
+    assert result.original_format == "JPEG"
+    image = assert_clean_jpeg(result)
+    assert image.size == (2000, 1500)  # orientation 6 applied, as for the plain JPEG
+    assert result.size < len(out.getvalue()) / 2  # the second frame is not carried along
+
+
+def test_animated_png_keeps_its_first_frame_only():
+    frames = [Image.new("RGB", (1000, 800), colour) for colour in ((250, 250, 250), (0, 0, 0))]
+    out = io.BytesIO()
+    frames[0].save(out, format="PNG", save_all=True, append_images=frames[1:], duration=100)
+    image = assert_clean_jpeg(normalise_upload(io.BytesIO(out.getvalue()), slot_label=SLOT))
+    assert min(image.getpixel((500, 400))) > 240
