@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 from dataclasses import dataclass
 
 import pillow_heif
@@ -206,6 +207,9 @@ def is_complete(data: bytes, detected: str) -> bool:
     return False
 
 
+_JPEG_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
 def _jpeg_complete(data: bytes) -> bool:
     size, pos = len(data), 2
     while pos + 1 < size:
@@ -229,18 +233,11 @@ def _jpeg_complete(data: bytes) -> bool:
         if marker != 0xDA:
             continue
         # Start of scan: entropy-coded data runs to the next marker; inside it 0xFF is followed by 0x00
-        # (a stuffed byte) or a restart marker.
-        while True:
-            pos = data.find(b"\xff", pos)
-            if pos == -1 or pos + 1 >= size:
-                return False
-            following = data[pos + 1]
-            if following == 0x00 or 0xD0 <= following <= 0xD7:
-                pos += 2
-            elif following == 0xFF:
-                pos += 1
-            else:
-                break
+        # (a stuffed byte), a restart marker or another 0xFF (fill).
+        found = _JPEG_NEXT_MARKER.search(data, pos)
+        if found is None:
+            return False
+        pos = found.start()
     return False
 
 
