@@ -198,7 +198,7 @@ def act(request, pk):
 @require_http_methods(["GET", "POST"])
 def data_entry(request, pk):
     """Step 10: the output kind's form, pre-filled from the application; saved through the SIAK interface."""
-    from capil.documents.services import output_kind_form
+    from capil.documents.forms import output_kind_form
 
     application = selectors.access_backoffice_application_by_id(request.user, pk)
     if application.state != State.DATA_ENTRY:

@@ -272,7 +272,7 @@ def output_kind_choices(version) -> list[str]:
 
 
 def output_kind_name(slug: str) -> str:
-    from capil.documents.services import output_kind_get
+    from capil.documents.kinds import output_kind_get
 
     if not slug:
         return ""

@@ -529,7 +529,10 @@ class _Parser:
 
     @staticmethod
     def similar(a: str, b: str) -> bool:
-        return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
+        if a == b:
+            return True
+        matcher = difflib.SequenceMatcher(None, a.lower(), b.lower())
+        return matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
 
     # ---- the general header block ------------------------------------------------------------------
     def parse_header_block(self, i: int) -> int:

@@ -66,10 +66,27 @@ def _current_versions():
 
 
 def service_list_public(query: str = "") -> list[ServiceVersion]:
-    versions = _current_versions().select_related("service").order_by("category_order", "document_position")
-    for word in query.lower().split()[:8]:
+    versions = (
+        _current_versions().select_related("service").order_by("category_order", "display_order", "document_position")
+    )
+    words = query.lower().split()[:8]
+    for word in words:
         versions = versions.filter(search_text__contains=word)
-    return list(versions)
+    if not words:
+        return list(versions)
+
+    # Services whose own name holds the words come first, then those whose official name does.
+    def rank(version: ServiceVersion) -> tuple:
+        name, official = version.name.lower(), version.official_name.lower()
+        return (
+            not all(w in name for w in words),
+            not all(w in official for w in words),
+            version.category_order,
+            version.display_order,
+            version.document_position,
+        )
+
+    return sorted(versions, key=rank)
 
 
 def services_by_category(query: str = "") -> list[CategoryGroup]:

@@ -67,7 +67,7 @@ def catalog_import(*, text: str, overlay: dict | None = None, actor=None, source
 def _import_one(definition: Definition, source_sha256: str) -> ServiceVersion | None:
     service, _ = Service.objects.get_or_create(slug=definition.slug)
     # Lock the service row so two imports running at once cannot both add "the next" version number.
-    service = Service.objects.select_for_update().select_related("current_version").get(pk=service.pk)
+    service = Service.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=service.pk)
     current = service.current_version
     if current is not None and current.content_hash == definition.content_hash:
         return None
@@ -83,6 +83,7 @@ def _import_one(definition: Definition, source_sha256: str) -> ServiceVersion | 
         category=payload["category"],
         category_label=payload["category_label"],
         category_order=payload["category_order"],
+        display_order=payload["display_order"],
         channel=payload["channel"],
         output_kind=payload["output_kind"],
         output_kind_choices=payload["output_kind_choices"],
