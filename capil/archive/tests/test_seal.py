@@ -3,7 +3,6 @@
 import hashlib
 
 import pytest
-from django.apps import apps
 from django.core.files.storage import default_storage
 
 from capil.applications import services as application_services
@@ -47,7 +46,8 @@ def test_archiving_seals_every_version_of_every_upload_the_output_and_the_event_
         assert entry["sha256"] == upload.sha256  # the hash of the stored JPEG, as recorded when uploaded
         assert f"{key}/catatan" in keys  # and its review (accepted / rejected with reason)
     document_entries = [e for e in record.manifest if e["key"].startswith("dokumen/")]
-    assert len(document_entries) == (1 if apps.is_installed("capil.documents") else 0)
+    assert len(document_entries) == 1
+    assert document_entries[0]["sha256"] == application.output_document.pdf_sha256
     events = ApplicationEvent.objects.filter(application=application)
     assert [k for k in keys if k.startswith("peristiwa/")] == [f"peristiwa/{e.pk:09d}" for e in events]
     assert events.last().action == "archive"  # the seal covers the archiving itself
@@ -132,7 +132,6 @@ def test_recheck_names_the_upload_whose_file_was_changed(staff):
     assert record.last_check_ok is False
 
 
-@pytest.mark.skipif(not apps.is_installed("capil.documents"), reason="the documents context is not installed")
 def test_recheck_names_the_output_pdf_when_it_was_replaced(staff):
     from capil.documents.models import IssuedDocument
 
