@@ -204,3 +204,37 @@ def test_each_recheck_is_kept_and_audited(staff):
     assert SealCheck.objects.filter(record=record).count() == 2
     assert AuditEvent.objects.filter(action="archive.recheck").count() == 2
     assert audit_chain_verify() is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_archivists_archiving_at_once_make_one_seal():
+    """Both press "Arsipkan" at the same moment: the row lock serialises them; one seals, the other finds the
+    application archived already and gets it back unchanged."""
+    import threading
+
+    from django.db import connection
+
+    staff = Staff()
+    other = app_factories.staff(staff.arsiparis.role, full_name="Arsiparis Kedua")
+    application = delivered(staff=staff)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def archive(actor):
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(application_services.application_archive(application=application.pk, actor=actor).state)
+        except Exception as exc:  # noqa: BLE001 — recorded and asserted below
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=archive, args=(actor,)) for actor in (staff.arsiparis, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes == [State.ARCHIVED, State.ARCHIVED]
+    assert ArchiveRecord.objects.filter(application=application).count() == 1
+    assert ApplicationEvent.objects.filter(application=application, action="archive").count() == 1
