@@ -168,7 +168,8 @@ def normalise_upload(fileobj, *, slot_label: str) -> NormalisedImage:
         except Exception as exc:  # noqa: BLE001 — truncated or malformed pixel data: refuse, never pad
             logger.info("upload refused: %s decode failed (%s)", detected, type(exc).__name__)
             raise UploadRejected("corrupt", slot_label=slot_label) from None
-    jpeg_bytes = _encode(pixels)
+        # Inside the `with`: for a small upright RGB photo `pixels` is the opened image itself.
+        jpeg_bytes = _encode(pixels)
     return NormalisedImage(
         jpeg_bytes=jpeg_bytes,
         width=pixels.width,
