@@ -11,6 +11,7 @@ PAGES = [
     ("/?q=akta", "Akta Kematian"),
     ("/layanan/akta-kelahiran/", "Surat Keterangan Kelahiran"),
     ("/layanan/akta-kelahiran/standar-pelayanan/", "STANDAR PELAYANAN"),
+    ("/arsip/", 'name="password"'),  # the archive is for staff: a visitor is sent to sign in
     ("/akun/masuk/", "Nomor HP atau email"),
     ("/akun/daftar/", "Nama lengkap"),
     ("/akun/lupa-sandi/", "Lupa kata sandi"),

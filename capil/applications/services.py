@@ -179,7 +179,9 @@ def requirement_upload(*, application: Application, actor, slot: str, fileobj, r
 
 def _lock_for_staff(application: Application | int) -> Application:
     pk = application.pk if isinstance(application, Application) else application
-    return Application.objects.select_for_update().select_related("service_version", "claimed_by").get(pk=pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the claimed_by outer join.
+    return (Application.objects.select_for_update(of=("self",)).select_related("service_version", "claimed_by")
+            .get(pk=pk))
 
 
 def application_claim(*, application: Application | int, actor, request=None) -> Application:

@@ -39,6 +39,3 @@ class ArchiveSearchForm(forms.Form):
             self.add_error("date_to", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
         return cleaned
 
-    @property
-    def has_criteria(self) -> bool:
-        return self.is_bound and any(self.data.get(name) for name in self.fields)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -64,15 +63,12 @@ def delivered(*, staff: Staff | None = None, applicant=None, slug: str = "akta-k
         application_transition(application=application, action="resubmit", actor=application.applicant)
         application.refresh_from_db()
     application = app_factories.advance(application, to=State.SIGNING, staff_by_role=staff.by_role)
-    if apps.is_installed("capil.documents"):
-        document = issued_pdf(application, staff.kadis)
-        Application.objects.filter(pk=application.pk).update(output_document_id=document.pk)
-        application.refresh_from_db()
-        application_transition(application=application, action="sign", actor=staff.kadis)
-        application_transition(application=application, action="deliver", actor=None)
-    else:
-        # Delivery (steps 16–17) needs the documents context; without it, a test shortcut to step 18.
-        Application.objects.filter(pk=application.pk).update(state=State.ARCHIVING)
+    # Step 15 with a stand-in signed PDF (signing itself is the documents context's test), then 16–17.
+    document = issued_pdf(application, staff.kadis)
+    Application.objects.filter(pk=application.pk).update(output_document_id=document.pk)
+    application.refresh_from_db()
+    application_transition(application=application, action="sign", actor=staff.kadis)
+    application_transition(application=application, action="deliver", actor=None)
     application.refresh_from_db()
     assert application.state == State.ARCHIVING
     return application
