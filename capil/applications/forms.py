@@ -127,7 +127,7 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("reason_code"):
             self.add_error("reason_code", _("Pilih alasan penolakan."))
         if data.get("reason_code") == RejectionReason.OTHER and not (data.get("reason_text") or "").strip():
-            self.add_error("reason_text", _("Tuliskan keterangan untuk alasan \u201cLainnya\u201d."))
+            self.add_error("reason_text", _("Tuliskan keterangan untuk alasan “Lainnya”."))
         return data
 
 

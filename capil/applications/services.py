@@ -252,7 +252,7 @@ def requirement_review(*, upload: RequirementUpload | int, actor, accepted: bool
     if not accepted and reason_code not in RejectionReason.values:
         raise TransitionRefused(_("Pilih alasan penolakan."), code="reason_required")
     if not accepted and reason_code == RejectionReason.OTHER and not reason_text:
-        raise TransitionRefused(_("Tuliskan keterangan untuk alasan \u201cLainnya\u201d."), code="reason_required")
+        raise TransitionRefused(_("Tuliskan keterangan untuk alasan “Lainnya”."), code="reason_required")
     with transaction.atomic():
         application_id = RequirementUpload.objects.values_list("application_id", flat=True).get(pk=upload_pk)
         app = _lock_for_staff(application_id)
