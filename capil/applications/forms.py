@@ -93,7 +93,9 @@ class AnswersForm(forms.Form):
         for name, value in self.cleaned_data.items():
             if value in (None, ""):
                 continue
-            if isinstance(value, datetime.date | datetime.time):
+            if isinstance(value, datetime.time):
+                value = value.strftime("%H:%M")
+            elif isinstance(value, datetime.date):
                 value = value.isoformat()
             elif not isinstance(value, bool | int | str):
                 value = str(value)
