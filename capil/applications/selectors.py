@@ -131,8 +131,22 @@ def work_queue(*, role: str, claimed: str = "all", user=None, service_slug: str 
     return [by_id[pk] for pk in page_ids if pk in by_id]
 
 
-def work_queue_count(*, role: str) -> int:
-    return Application.objects.filter(state__in=QUEUE_STATES.get(role, ())).count()
+QUEUE_COUNT_CAP = 500
+
+
+def work_queue_count(*, role: str) -> tuple[int, bool]:
+    """How many wait for `role`, counted up to QUEUE_COUNT_CAP (the page then says "500+"): an exact count
+    of tens of thousands of rows costs more than the page itself and tells a desk nothing more."""
+    per_state = [Application.objects.filter(state=state).order_by().values_list("id")[:QUEUE_COUNT_CAP]
+                 for state in QUEUE_STATES.get(role, ())]
+    if not per_state:
+        return 0, False
+    if len(per_state) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        total = per_state[0].union(*per_state[1:], all=True)[:QUEUE_COUNT_CAP].count()  # one round trip
+    else:
+        total = min(sum(qs.count() for qs in per_state), QUEUE_COUNT_CAP)
+    capped = total >= QUEUE_COUNT_CAP
+    return total, capped
 
 
 def is_overdue(application: Application, now: datetime | None = None) -> bool:
