@@ -252,7 +252,7 @@ def requirement_review(*, upload: RequirementUpload | int, actor, accepted: bool
     if not accepted and reason_code not in RejectionReason.values:
         raise TransitionRefused(_("Pilih alasan penolakan."), code="reason_required")
     if not accepted and reason_code == RejectionReason.OTHER and not reason_text:
-        raise TransitionRefused(_("Tuliskan keterangan untuk alasan \u201cLainnya\u201d."), code="reason_required")
+        raise TransitionRefused(_("Tuliskan keterangan untuk alasan “Lainnya”."), code="reason_required")
     with transaction.atomic():
         application_id = RequirementUpload.objects.values_list("application_id", flat=True).get(pk=upload_pk)
         app = _lock_for_staff(application_id)
@@ -398,3 +398,19 @@ def application_due_recompute(*, application: Application) -> None:
     """Recompute the current state's due time (after a catalog standard-time change)."""
     application.due_at = state_due(application, application.state, application.state_entered_at)
     application.save(update_fields=["due_at"])
+
+
+def applications_personal_data_erase(user) -> dict:
+    """On account closure: drafts that were never submitted (and their photos) are deleted; submitted and
+    withdrawn applications, their files and events are kept, as the Adminduk law and the archive schedule
+    require. Runs inside the closure transaction; files are removed only after it commits."""
+    drafts = list(Application.objects.filter(applicant=user, state=State.DRAFT, submitted_at__isnull=True))
+    names = []
+    for draft in drafts:
+        uploads = list(draft.uploads.all())
+        names += [u.file.name for u in uploads]
+        RequirementUpload.objects.filter(application=draft).delete()
+        draft.delete()
+    storage = RequirementUpload.file.field.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return {"drafts_deleted": len(drafts)}

@@ -236,6 +236,11 @@ def test_akta_kelahiran_from_phone_to_signed_pdf_in_the_inbox(live_server, brows
         application.refresh_from_db()
         assert application.state == State.ARCHIVING
 
+        # The Kasi's SLA page counts this month's steps of the service.
+        kasi_page.goto(live_server.url + "/kantor/sla/")
+        assert "Akta Kelahiran" in kasi_page.content()
+        _shot(kasi_page, "office-06-sla")
+
         # The applicant downloads the signed PDF in the portal.
         page.goto(live_server.url + f"/permohonan/{application.pk}/")
         _shot(page, "citizen-08-done")
