@@ -33,10 +33,16 @@ def display_state(*, now=None, recent: int = 8) -> dict:
     now = now or clock.now()
     today = timezone.localdate(now)
     counters = list(Counter.objects.filter(is_active=True).order_by("number"))
-    open_calls = {
-        call.counter_id: call
-        for call in TicketCall.objects.filter(ticket__day=today, ended_at__isnull=True).select_related("ticket__group")
-    }
+    # One statement reads both the open calls and the latest announcements, so the screen never shows a
+    # call in "last calls" that its counter's tile does not show yet (separate statements could see
+    # different commits under READ COMMITTED).
+    latest_ids = (TicketCall.objects.filter(ticket__day=today).order_by("-announced_at", "-id")
+                  .values("pk")[:recent])
+    calls_read = list(TicketCall.objects.filter(ticket__day=today)
+                      .filter(Q(ended_at__isnull=True) | Q(pk__in=latest_ids))
+                      .select_related("ticket__group", "counter"))
+    open_calls = {call.counter_id: call for call in sorted(calls_read, key=lambda c: c.called_at)
+                  if call.ended_at is None}
     current = []
     for counter in counters:
         call = open_calls.get(counter.pk)
@@ -47,8 +53,7 @@ def display_state(*, now=None, recent: int = 8) -> dict:
             "announce": f"{call.pk}.{call.announce_count}" if call else None,
             "announced_at": timezone.localtime(call.announced_at).strftime("%H:%M:%S") if call else None,
         })
-    calls = (TicketCall.objects.filter(ticket__day=today).select_related("ticket__group", "counter")
-             .order_by("-announced_at", "-id")[:recent])
+    calls = sorted(calls_read, key=lambda c: (c.announced_at, c.pk), reverse=True)[:recent]
     waiting = dict(Ticket.objects.filter(day=today, status=TicketStatus.WAITING).values_list("group_id")
                    .annotate(n=Count("id")).values_list("group_id", "n"))
     groups = [{"code": g.code, "name": g.name, "waiting": waiting.get(g.pk, 0)}
