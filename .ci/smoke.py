@@ -6,6 +6,13 @@ import urllib.request
 base = sys.argv[1].rstrip("/")
 PAGES = [
     ("/", "Capil Online"),
+    ("/", "Akta Kelahiran"),
+    ("/?q=akta", "Akta Kematian"),
+    ("/layanan/akta-kelahiran/", "Surat Keterangan Kelahiran"),
+    ("/layanan/akta-kelahiran/standar-pelayanan/", "STANDAR PELAYANAN"),
+    ("/akun/masuk/", "Nomor HP atau email"),
+    ("/akun/daftar/", "Nama lengkap"),
+    ("/akun/lupa-sandi/", "Lupa kata sandi"),
 ]
 for path, expected in PAGES:
     with urllib.request.urlopen(base + path, timeout=30) as response:

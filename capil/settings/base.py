@@ -4,6 +4,7 @@ environment; see .env.example for each variable and its default."""
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import BASE_DIR, env_bool, env_int, env_list, env_str, secret_from_env_or_file
 
@@ -23,8 +24,13 @@ INSTALLED_APPS = [
     "capil.core",
     "capil.audit",
     "capil.accounts",
+    "capil.catalog",
     "capil.notifications",
+    "capil.documents",
+    "capil.applications",
+    "capil.archive",
     "capil.queueing",
+    "capil.scale",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +88,13 @@ AUTHENTICATION_BACKENDS = ["capil.accounts.backends.PhoneOrEmailBackend"]
 PASSWORD_HASHERS = [
     "capil.accounts.hashers.Argon2idPasswordHasher",
 ]
+CAPIL_ARGON2 = {
+    "memory_cost": env_int("CAPIL_ARGON2_MEMORY_KIB", 32768),
+    "time_cost": env_int("CAPIL_ARGON2_TIME_COST", 2),
+    "parallelism": env_int("CAPIL_ARGON2_PARALLELISM", 1),
+}
+if CAPIL_ARGON2["memory_cost"] < 19456 or CAPIL_ARGON2["time_cost"] < 2 or CAPIL_ARGON2["parallelism"] < 1:
+    raise ImproperlyConfigured("Argon2id parameters below the OWASP minimum (19456 KiB, 2 passes, 1 lane).")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -156,8 +169,35 @@ CAPIL_OFFICE = {
     "city": env_str("CAPIL_OFFICE_CITY", "Balikpapan"),
     "code": env_str("CAPIL_OFFICE_CODE", "BPN"),
     "address": env_str("CAPIL_OFFICE_ADDRESS", "Jl. Jenderal Sudirman No. 1, Balikpapan"),
+    "hours": env_str("CAPIL_OFFICE_HOURS", "Senin–Kamis 08.00–15.00, Jumat 08.00–11.30 WITA"),
 }
 CAPIL_SITE_URL = env_str("CAPIL_SITE_URL", "http://127.0.0.1:8000")
+# Step 10's data entry (SIAK) behind one interface: the office's own record by default.
+CAPIL_SIAK_BACKEND = env_str("CAPIL_SIAK_BACKEND", "capil.applications.siak.LocalRecordRegistry")
+
+# Output documents and electronic signatures (capil.documents). See .env.example.
+CAPIL_DOCUMENTS = {
+    "REGION_CODE": env_str("CAPIL_DOCUMENTS_REGION_CODE", "6471"),  # Kemendagri code of the regency/city
+    "GOVERNMENT": env_str("CAPIL_DOCUMENTS_GOVERNMENT", "Pemerintah Kota Balikpapan"),
+    "SIGNER_TITLE": env_str("CAPIL_DOCUMENTS_SIGNER_TITLE", ""),
+    "LOGO": env_str("CAPIL_DOCUMENTS_LOGO", ""),
+    "SIGNING_BACKEND": env_str("CAPIL_SIGNING_BACKEND", "local"),
+    "KEY_DIR": Path(env_str("CAPIL_SIGNING_KEY_DIR", str(VAR_DIR / "pki"))),
+    "TRUST_ROOTS": env_list("CAPIL_SIGNING_TRUST_ROOTS", str(VAR_DIR / "pki" / "dev-ca.pem")),
+    "TSA_URL": env_str("CAPIL_SIGNING_TSA_URL", ""),
+    "TSA_TIMEOUT": env_int("CAPIL_SIGNING_TSA_TIMEOUT", 10),
+    "REMOTE_URL": env_str("CAPIL_SIGNING_REMOTE_URL", ""),
+    "REMOTE_CLIENT_ID": env_str("CAPIL_SIGNING_REMOTE_CLIENT_ID", ""),
+    "REMOTE_CLIENT_SECRET": secret_from_env_or_file("CAPIL_SIGNING_REMOTE_CLIENT_SECRET") or "",
+    "REMOTE_TIMEOUT": env_int("CAPIL_SIGNING_REMOTE_TIMEOUT", 15),
+    "PKCS11_MODULE": env_str("CAPIL_SIGNING_PKCS11_MODULE", ""),
+    "PKCS11_TOKEN_LABEL": env_str("CAPIL_SIGNING_PKCS11_TOKEN_LABEL", ""),
+    "PKCS11_KEY_LABEL": env_str("CAPIL_SIGNING_PKCS11_KEY_LABEL", "tte-{nip}"),
+    # Public verification: attempts per IP address and minute (code look-ups; PDF uploads).
+    "VERIFY_CODE_PER_MINUTE": env_int("CAPIL_VERIFY_CODE_PER_MINUTE", 30),
+    "VERIFY_UPLOAD_PER_MINUTE": env_int("CAPIL_VERIFY_UPLOAD_PER_MINUTE", 10),
+    "VERIFY_UPLOAD_MAX_BYTES": env_int("CAPIL_VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+}
 CAPIL_SOP_DOCUMENT = env_str("CAPIL_SOP_DOCUMENT", str(BASE_DIR / "capil" / "catalog" / "data" / "sop.txt"))
 
 # Working-day calendar (capil.core.workdays), in WITA. Office hours per weekday (0 = Monday … 6 = Sunday) as
@@ -188,7 +228,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env_str("CAPIL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Queue tickets, KTP-el recording bookings and pick-up (capil.queueing.conf lists every key and default).
@@ -242,6 +283,7 @@ CAPIL_NOTIFICATIONS = {
     "SENDING_TIMEOUT": env_int("CAPIL_NOTIFY_SENDING_TIMEOUT", 300),
     "SWEEP_INTERVAL": env_int("CAPIL_NOTIFY_SWEEP_INTERVAL", 30),
     "ENQUEUE_GRACE": env_int("CAPIL_NOTIFY_ENQUEUE_GRACE", 60),
+    "LOST_TASK_AFTER": env_int("CAPIL_NOTIFY_LOST_TASK_AFTER", 900),
     "SMS_MAX_SEGMENTS": env_int("CAPIL_NOTIFY_SMS_MAX_SEGMENTS", 3),
     "OUTBOX_DIR": str(VAR_DIR / "outbox"),
 }

@@ -38,3 +38,8 @@ if env_str("CAPIL_SMS_CHANNEL", "development") == "development":
         "email": {"BACKEND": "capil.notifications.channels.development.DevelopmentChannel",
                   "OPTIONS": {"address_kind": "email"}},
     }
+# WhiteNoise serves static files straight from the apps in development (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

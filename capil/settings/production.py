@@ -15,3 +15,14 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CAPIL_DB_CONN_MAX_AGE", 60)  # noqa: F405
+
+# Pooled connections (psycopg_pool through Django's "pool" option) instead of one persistent connection per
+# worker: a sync gunicorn worker serves one request at a time, so a small pool per process is enough, and it
+# hands a connection that has already been checked out and back. Django refuses CONN_MAX_AGE with a pool.
+if env_bool("CAPIL_DB_POOL", False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": env_int("CAPIL_DB_POOL_MIN_SIZE", 1),
+        "max_size": env_int("CAPIL_DB_POOL_MAX_SIZE", 4),
+        "timeout": env_int("CAPIL_DB_POOL_TIMEOUT", 10),
+    }

@@ -42,3 +42,8 @@ CAPIL_NOTIFICATIONS = {
     "SENDING_TIMEOUT": 60,
     "OUTBOX_DIR": str(VAR_DIR / "outbox"),
 }
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+CAPIL_DOCUMENTS = {**CAPIL_DOCUMENTS, "KEY_DIR": VAR_DIR / "pki", "TRUST_ROOTS": [str(VAR_DIR / "pki" / "dev-ca.pem")],  # noqa: F405
+                   "TSA_URL": "", "SIGNING_BACKEND": "local"}

@@ -12,7 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 STEPS: list[tuple[str, list[str], dict]] = [
     ("migrate", [], {"interactive": False, "verbosity": 0}),
     ("createcachetable", [], {"verbosity": 0}),
+    ("catalog", ["import"], {"quiet_report": True}),
     ("demo_accounts", [], {}),
+    ("notifications_sweep", ["--schedule"], {}),
+    ("documents_dev_pki", [], {}),
     ("queueing_housekeeping", ["--schedule"], {}),
 ]
 

@@ -1,0 +1,83 @@
+"""Memory of a web worker: one gunicorn sync worker (production set-up, bench/server.py) serves 10,000 mixed
+requests — the load test's pages, tracking and submissions, without think time — while its resident set size
+is read from /proc/<pid>/status at intervals. Reports RSS after warm-up, at the end, the peak, and the slope
+over the second half (MB per 1,000 requests), beside the idle worker's RSS measured before the first request.
+
+Environment: BENCH_MEMORY_REQUESTS [10000], BENCH_MEMORY_CLIENTS [4].
+"""
+
+import json
+import os
+import threading
+import time
+
+from bench.bench_load import citizen_visitor
+from bench.harness import postgres_url
+from bench.loadgen import run_visitors
+from bench.server import ProductionServer, rss_kib
+
+RSS_LIMIT_MB = 150
+SLOPE_LIMIT_MB_PER_1000 = 0.5
+
+
+def slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of (requests, MB) points, in MB per 1,000 requests."""
+    n = len(points)
+    if n < 2:
+        return 0.0
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return 1000 * sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
+
+
+def run(bench):
+    url = postgres_url()
+    if not url:
+        bench.skip("needs PostgreSQL (the production server set-up): set BENCH_DATABASE_URL or start it")
+        return
+    total = int(os.environ.get("BENCH_MEMORY_REQUESTS", "10000"))
+    clients = int(os.environ.get("BENCH_MEMORY_CLIENTS", "4"))
+    with ProductionServer(database_url=url, workers=1) as server:
+        plan = json.loads(server.python("bench.loadtest_seed", "50").splitlines()[-1])
+        (pid,) = server.worker_pids()
+        idle_mb = rss_kib(pid) / 1024
+        samples: list[tuple[int, float]] = []
+        stop = threading.Event()
+        holder: dict = {}
+
+        def sample() -> None:
+            while not stop.is_set():
+                recorder = holder.get("recorder")
+                kib = rss_kib(pid)
+                if recorder is not None and kib:
+                    samples.append((recorder.requests, kib / 1024))
+                time.sleep(0.25)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        visitor = citizen_visitor(server.base_url, plan, (0.0, 0.0))
+
+        def tracked(index, recorder):
+            holder["recorder"] = recorder
+            visitor(index, recorder)
+
+        recorder = run_visitors(clients, tracked, seconds=900, budget=total)
+        stop.set()
+        sampler.join()
+        end_mb = rss_kib(pid) / 1024
+        if server.worker_pids() != [pid]:
+            raise RuntimeError("the worker was replaced during the run (crash or timeout); RSS is meaningless")
+    warm = [(n, mb) for n, mb in samples if n >= total * 0.05] or samples
+    second_half = [(n, mb) for n, mb in samples if n >= total / 2]
+    print(json.dumps({"bench": bench.name, "requests": recorder.requests, "errors": recorder.error_count,
+                      "kinds": {k: len(v) for k, v in recorder.timings.items()}, "samples": len(samples)}),
+          flush=True)
+    bench.figure(f"worker RSS after warm-up ({warm[0][0]} requests)", warm[0][1], "MB", baseline=idle_mb)
+    bench.figure(f"worker RSS after {recorder.requests} mixed requests", end_mb, "MB", baseline=idle_mb,
+                 target=f"value <= {RSS_LIMIT_MB}")
+    bench.figure("worker RSS peak", max(mb for _, mb in samples), "MB", baseline=idle_mb,
+                 target=f"value <= {RSS_LIMIT_MB}")
+    bench.figure("RSS slope over the second half", slope(second_half), "MB/1k req",
+                 target=f"value <= {SLOPE_LIMIT_MB_PER_1000}")
+    bench.figure("errors during the memory run", recorder.error_count, "count", target="value <= 0")

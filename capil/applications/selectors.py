@@ -1,0 +1,233 @@
+"""Reads on applications: object access (`access_*`), work queues, the timeline, SLA figures."""
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from capil.accounts.models import Role
+
+from . import sop
+from .models import Application, ApplicationEvent, RequirementUpload, State
+from .workflow import STATES, TERMINAL, state_holder
+
+BACK_OFFICE_ROLES = frozenset({Role.OPERATOR, Role.KASI, Role.KADIS, Role.ARSIPARIS})
+# States a role works on. The SOP skeleton gives every online service the same holders (the catalog overlay
+# assigns 8–10 OPERATOR, 11–13 KASI, 14–15 KADIS, 18 ARSIPARIS), so a queue is a plain indexed filter.
+QUEUE_STATES: dict[str, tuple[str, ...]] = {
+    Role.OPERATOR: (State.VERIFICATION, State.DATA_ENTRY),
+    Role.KASI: (State.KASI_VERIFICATION, State.CERTIFICATION_REQUEST, State.CERTIFICATION),
+    Role.KADIS: (State.TTE_VALIDATION, State.SIGNING),
+    Role.ARSIPARIS: (State.ARCHIVING,),
+}
+QUEUE_PAGE_SIZE = 20
+
+
+# ------------------------------------------------------------------------------------------- access
+
+def access_application_by_id(user, pk: int) -> Application:
+    """The applicant's own application, for the citizen pages. Anyone else's is 'not found' (404), so the
+    existence of other people's numbers is not revealed."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if user.role != Role.CITIZEN:
+        raise PermissionDenied
+    try:
+        return Application.objects.select_related("service_version").get(pk=pk, applicant=user)
+    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def access_backoffice_application_by_id(user, pk: int) -> Application:
+    """An application as the back office sees it: staff of the SOP roles, once it has been submitted
+    (a draft is the applicant's own business). The caller audits the view."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if not user.is_active:
+        raise PermissionDenied
+    if user.role not in BACK_OFFICE_ROLES:
+        raise PermissionDenied
+    try:
+        application = Application.objects.select_related("service_version", "applicant", "claimed_by").get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if application.state == State.DRAFT or application.submitted_at is None:
+        raise Http404
+    return application
+
+
+def access_upload_by_id(user, application: Application, upload_pk: int) -> RequirementUpload:
+    """An uploaded file of an application the caller already has access to."""
+    try:
+        return application.uploads.get(pk=upload_pk)
+    except (RequirementUpload.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+# ------------------------------------------------------------------------------------------- reads
+
+def applications_of(*, user) -> QuerySet[Application]:
+    return (Application.objects.filter(applicant=user).select_related("service_version")
+            .order_by("-created_at"))
+
+
+def application_current_uploads(*, application: Application) -> dict[str, RequirementUpload]:
+    return {u.slot: u for u in application.uploads.filter(superseded_at__isnull=True)}
+
+
+def application_upload_history(*, application: Application) -> QuerySet[RequirementUpload]:
+    return application.uploads.select_related("uploaded_by", "reviewed_by").order_by("slot", "-version")
+
+
+def application_output_document(*, application: Application):
+    """The signed output document (an IssuedDocument of the documents context), or None before step 15."""
+    if application.output_document_id is None:
+        return None
+    return application.output_document
+
+
+# ------------------------------------------------------------------------------------------ queues
+
+def work_queue(*, role: str, claimed: str = "all", user=None, service_slug: str | None = None,
+               limit: int = QUEUE_PAGE_SIZE, offset: int = 0) -> list[Application]:
+    """What waits for `role`, oldest first (by when it entered its current state). `claimed` is "all",
+    "mine" (claimed by `user`) or "free"."""
+    states = QUEUE_STATES.get(role, ())
+    qs = (Application.objects.filter(state__in=states)
+          .select_related("service_version", "claimed_by")
+          .only("id", "tracking_number", "state", "sop_step", "state_entered_at", "due_at", "claimed_at",
+                "channel", "service_version_id", "claimed_by_id", "service_version", "claimed_by__full_name",
+                "claimed_by__role")
+          .order_by("state_entered_at", "id"))
+    if claimed == "mine" and user is not None:
+        qs = qs.filter(claimed_by=user)
+    elif claimed == "free":
+        qs = qs.filter(claimed_by__isnull=True)
+    if service_slug:
+        qs = sop.filter_by_service_slug(qs, service_slug)
+    return list(qs[offset:offset + limit])
+
+
+def work_queue_count(*, role: str) -> int:
+    return Application.objects.filter(state__in=QUEUE_STATES.get(role, ())).count()
+
+
+def is_overdue(application: Application, now: datetime | None = None) -> bool:
+    return application.due_at is not None and application.due_at < (now or timezone.now())
+
+
+# ---------------------------------------------------------------------------------------- timeline
+
+@dataclass
+class TimelineStep:
+    number: int
+    description: str
+    role: str
+    status: str  # "done", "current", "pending", "skipped"
+    done_at: datetime | None
+
+
+def application_timeline(*, application: Application) -> list[TimelineStep]:
+    """The SOP steps from 5 on, each done (when), current, or still to come, with the role that holds it
+    (never the person)."""
+    events = list(application.events.order_by("created_at", "id"))
+    done_at: dict[int, datetime] = {}
+    for event in events:
+        if event.sop_step is not None:
+            done_at[event.sop_step] = event.created_at
+    current_steps = set(STATES[application.state].steps)
+    terminal = application.state in TERMINAL
+    reached = max([e.sop_step for e in events if e.sop_step is not None], default=0)
+    steps = []
+    for step in sop.steps(application.service_version):
+        if step.number < 5:
+            continue
+        if step.number in current_steps and not terminal:
+            status = "current"
+        elif step.number in done_at or (step.number <= reached):
+            status = "done"
+        else:
+            status = "pending"
+        when = done_at.get(step.number)
+        if status == "done" and when is None:
+            later = [e.created_at for e in events if e.sop_step and e.sop_step > step.number]
+            when = later[0] if later else None
+        if application.state == State.WITHDRAWN and status == "pending":
+            status = "skipped"
+        steps.append(TimelineStep(step.number, step.description, step.role, status, when))
+    return steps
+
+
+def application_expected_completion(*, application: Application) -> datetime | None:
+    """From now (or the current state's start), the standard times of the steps still to come."""
+    if application.state in TERMINAL:
+        return None
+    start = application.state_entered_at if application.state != State.DRAFT else timezone.now()
+    current = STATES[application.state].steps
+    first = min(current) if current else 0
+    remaining = [s.number for s in sop.steps(application.service_version) if s.number >= max(first, 8)]
+    return sop.steps_deadline(application.service_version, tuple(remaining), start)
+
+
+def application_holder_label(*, application: Application) -> str:
+    return sop.role_label(state_holder(application))
+
+
+# ---------------------------------------------------------------------------------------------- SLA
+
+@dataclass
+class SlaRow:
+    service_name: str
+    service_slug: str
+    sop_step: int
+    count: int
+    median_minutes: float | None
+    within_share: float | None  # 0..1, None when the SOP sets no standard time
+    late: int
+
+
+def sla_month(*, year: int, month: int) -> list[SlaRow]:
+    """Per service and SOP step, the steps completed this month: how many, the median time taken, and the
+    share done within the standard time."""
+    tz = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    events = (ApplicationEvent.objects.filter(created_at__gte=start, created_at__lt=end, sop_step__isnull=False)
+              .exclude(from_state__in=(State.DRAFT, State.RETURNED))
+              .values_list("application__service_version__service__slug",
+                           "application__service_version__service__current_version__name",
+                           "sop_step", "started_at", "created_at", "due_at"))
+    groups: dict[tuple, list] = {}
+    names: dict[str, str] = {}
+    for slug, name, step, started, created, due in events.iterator(chunk_size=5000):
+        groups.setdefault((slug, step), []).append((started, created, due))
+        names[slug] = name or slug
+    rows = []
+    for (slug, step), items in sorted(groups.items(), key=lambda kv: (names[kv[0][0]], kv[0][1])):
+        minutes = [(c - s).total_seconds() / 60 for s, c, _ in items]
+        with_due = [(c, d) for _, c, d in items if d is not None]
+        within = sum(1 for c, d in with_due if c <= d)
+        rows.append(SlaRow(names[slug], slug, step, len(items), statistics.median(minutes) if minutes else None,
+                           (within / len(with_due)) if with_due else None, len(with_due) - within))
+    return rows
+
+
+def sla_late_events(*, year: int, month: int, service_slug: str, sop_step: int) -> list[ApplicationEvent]:
+    tz = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    qs = (ApplicationEvent.objects.filter(created_at__gte=start, created_at__lt=end, sop_step=sop_step,
+                                          due_at__isnull=False, created_at__gt=F("due_at"))
+          .exclude(from_state__in=(State.DRAFT, State.RETURNED))
+          .select_related("application", "actor").order_by("created_at"))
+    return list(sop.filter_events_by_service_slug(qs, service_slug)[:500])
+
+
+def application_overdue_now(*, role: str | None = None) -> QuerySet[Application]:
+    states = QUEUE_STATES.get(role, ()) if role else [s for v in QUEUE_STATES.values() for s in v]
+    return (Application.objects.filter(state__in=states, due_at__lt=timezone.now())
+            .select_related("service_version").order_by("due_at"))
