@@ -86,6 +86,9 @@ class Ticket(models.Model):
     transferred = models.BooleanField(default=False)
     booking = models.OneToOneField("Booking", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="ticket")
+    # The application opened at the counter for this ticket (counter SOPs, steps 3–5).
+    application = models.ForeignKey("applications.Application", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="queue_tickets")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
 

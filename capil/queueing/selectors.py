@@ -84,7 +84,7 @@ class CounterPanel:
 def counter_panel(counter: Counter, *, now=None) -> CounterPanel:
     now = now or clock.now()
     today = timezone.localdate(now)
-    current = (TicketCall.objects.select_related("ticket__group", "ticket__booking__slot")
+    current = (TicketCall.objects.select_related("ticket__group", "ticket__booking__slot", "ticket__application")
                .filter(counter=counter, ended_at__isnull=True).order_by("-called_at").first())
     group_ids = list(counter.groups.filter(is_active=True).values_list("id", flat=True))
     waiting = (Ticket.objects.filter(day=today, status=TicketStatus.WAITING)

@@ -274,6 +274,25 @@ def ticket_mark_no_show(*, counter: Counter, ticket_id: int, actor, request=None
                           outcome=CallOutcome.NO_SHOW, request=request)
 
 
+def ticket_link_application(*, counter: Counter, ticket_id: int, tracking_number: str, actor,
+                            request=None) -> Ticket:
+    """Link the ticket being served to the application opened for it, by its tracking number."""
+    from capil.applications.models import Application  # read-only lookup by the number on the receipt
+
+    _require_role(actor, COUNTER_ROLES)
+    number = (tracking_number or "").strip().upper()
+    application = Application.objects.filter(tracking_number=number).only("pk", "tracking_number").first()
+    if application is None:
+        raise QueueError(_("Tidak ada permohonan bernomor %(number)s.") % {"number": number[:40]}, code="not_found")
+    with transaction.atomic():
+        ticket, _call, _to = _locked_ticket_at(counter, ticket_id, "recall")
+        ticket.application = application
+        ticket.save(update_fields=["application"])
+        audit_record(actor=actor, action="queue.ticket_link_application", target=ticket,
+                     data={"code": ticket.code, "tracking_number": application.tracking_number}, request=request)
+    return ticket
+
+
 def ticket_transfer(*, counter: Counter, ticket_id: int, to_counter: Counter, actor, request=None) -> Ticket:
     """Send the called ticket to another counter: it waits there ahead of new tickets."""
     _require_role(actor, COUNTER_ROLES)

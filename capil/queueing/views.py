@@ -268,7 +268,8 @@ def counter_action(request, pk, action):
     counter = access_counter_by_id(request.user, pk)
     ticket_id = request.POST.get("ticket")
     try:
-        if action not in {"call", "recall", "serve", "no_show", "transfer", "record"}:
+        if action not in {"call", "recall", "serve", "no_show", "transfer", "record",
+                          "link"}:
             messages.error(request, _("Tindakan tidak dikenal."))
         elif action == "call":
             ticket = services.ticket_call_next(counter=counter, actor=request.user, request=request)
@@ -300,6 +301,12 @@ def counter_action(request, pk, action):
                                                   request=request)
                 messages.success(request, _("%(code)s dipindahkan ke %(counter)s.")
                                  % {"code": ticket.code, "counter": form.cleaned_data["to_counter"].name})
+        elif action == "link":
+            ticket = services.ticket_link_application(counter=counter, ticket_id=int(ticket_id),
+                                                      tracking_number=request.POST.get("tracking_number", ""),
+                                                      actor=request.user, request=request)
+            messages.success(request, _("%(code)s ditautkan ke permohonan %(number)s.")
+                             % {"code": ticket.code, "number": ticket.application.tracking_number})
         elif action == "record":
             ticket = Ticket.objects.filter(pk=int(ticket_id), counter=counter).select_related("booking").first()
             if ticket is None or ticket.booking is None:
