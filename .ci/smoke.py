@@ -13,6 +13,9 @@ PAGES = [
     ("/akun/masuk/", "Nomor HP atau email"),
     ("/akun/daftar/", "Nama lengkap"),
     ("/akun/lupa-sandi/", "Lupa kata sandi"),
+    ("/antrian/ktp-el/", "Antrian online perekaman KTP-el"),
+    ("/antrian/layar/", "Nomor dipanggil"),
+    ("/antrian/layar/data.json", '"groups"'),
 ]
 for path, expected in PAGES:
     with urllib.request.urlopen(base + path, timeout=30) as response:
