@@ -216,3 +216,21 @@ def day_statistics(day: datetime.date) -> dict:
     bookings = [{"status": status, "label": label, "count": booking_counts.get(status, 0)}
                 for status, label in BookingStatus.choices]
     return {"day": day, "groups": groups, "counters": counters, "bookings": bookings}
+
+
+def ticket_of_today(code: str, *, now=None) -> Ticket | None:
+    """Today's ticket by its code ('A-001', 'a1')."""
+    cleaned = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    letters = "".join(ch for ch in cleaned if ch.isalpha())
+    digits = cleaned[len(letters):]
+    if not letters or not digits.isdigit():
+        return None
+    today = timezone.localdate(now or clock.now())
+    return Ticket.objects.select_related("group").filter(day=today, group__code=letters, number=int(digits)).first()
+
+
+def intakes_recent(limit: int = 15) -> list:
+    from .models import CounterIntake
+
+    return list(CounterIntake.objects.select_related("application__service_version", "opened_by")
+                .order_by("-opened_at")[:limit])
