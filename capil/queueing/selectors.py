@@ -234,3 +234,22 @@ def intakes_recent(limit: int = 15) -> list:
 
     return list(CounterIntake.objects.select_related("application__service_version", "opened_by")
                 .order_by("-opened_at")[:limit])
+
+
+def queueing_personal_data(user) -> dict:
+    """Everything this context holds about a citizen: bookings made with their phone number, pick-ups
+    with their phone or e-mail as the contact."""
+    phone = getattr(user, "phone", None) or ""
+    email = (getattr(user, "email", "") or "").lower()
+    bookings = Booking.objects.filter(phone=phone).select_related("slot") if phone else Booking.objects.none()
+    pickups = Pickup.objects.filter(Q(phone=phone) if phone else Q(pk__in=[])) | (
+        Pickup.objects.filter(email__iexact=email) if email else Pickup.objects.none())
+    return {
+        "ktp_el_recording_bookings": [
+            {"number": b.code, "date": b.date.isoformat(), "time": b.slot.start.strftime("%H:%M"),
+             "status": b.status, "created_at": b.created_at.isoformat()} for b in bookings],
+        "pickups": [
+            {"document": p.kind, "reference": p.reference, "holder_name": p.holder_name, "status": p.status,
+             "ready_at": p.ready_at.isoformat(), "collected_at": p.collected_at.isoformat() if p.collected_at else None,
+             "receiver_name": p.receiver_name} for p in pickups.distinct()],
+    }

@@ -781,3 +781,23 @@ def queueing_housekeeping_ensure_scheduled() -> bool:
 
         housekeeping.enqueue()
     return True
+
+
+def queueing_personal_data_erase(user) -> dict:
+    """Account closure: active bookings of the citizen's phone are cancelled (their places freed) and the
+    phone is removed from every booking; pick-ups keep who received what and when (the hand-over record of
+    an identity document) but lose the phone and e-mail used as contact."""
+    phone = getattr(user, "phone", None) or ""
+    email = (getattr(user, "email", "") or "").lower()
+    cancelled = 0
+    if phone:
+        for booking in Booking.objects.filter(phone=phone, status=BookingStatus.BOOKED):
+            booking_cancel(booking=booking)
+            cancelled += 1
+    anonymised = Booking.objects.filter(phone=phone).update(phone="") if phone else 0
+    contacts = 0
+    if phone:
+        contacts += Pickup.objects.filter(phone=phone).update(phone="")
+    if email:
+        contacts += Pickup.objects.filter(email__iexact=email).update(email="")
+    return {"bookings_cancelled": cancelled, "bookings_anonymised": anonymised, "pickup_contacts_removed": contacts}
