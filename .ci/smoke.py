@@ -17,6 +17,9 @@ PAGES = [
     ("/akun/lupa-sandi/", "Lupa kata sandi"),
     ("/permohonan/baru/", 'name="password"'),  # applying needs a verified account: a visitor signs in first
     ("/kantor/antrean/", 'name="password"'),  # the back office likewise
+    ("/antrian/ktp-el/", "Antrian online perekaman KTP-el"),
+    ("/antrian/layar/", "Nomor dipanggil"),
+    ("/antrian/layar/data.json", '"groups"'),
 ]
 for path, expected in PAGES:
     with urllib.request.urlopen(base + path, timeout=30) as response:

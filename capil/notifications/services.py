@@ -125,6 +125,9 @@ def notification_enqueue(
     phone = phone or getattr(recipient, "phone", None) or None
     phone_e164 = normalise_phone(phone).e164 if phone else None
     email = (email or getattr(recipient, "email", None) or "").strip().lower() or None
+    if email and email.endswith(".invalid"):
+        # RFC 2606: never deliverable. Accounts made at the counter for a citizen without e-mail carry one.
+        email = None
     name = getattr(recipient, "full_name", "") or ""
     context = dict(context or {})
     key_suffix = str(key_suffix)

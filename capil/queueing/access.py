@@ -4,7 +4,7 @@ views are `role_required` on the view, repeated in the services."""
 from django.core import signing
 from django.http import Http404
 
-from .models import Booking, Counter, Pickup
+from .models import Booking, Counter, CounterIntake, Pickup
 
 
 def access_counter_by_id(user, counter_id: int) -> Counter:
@@ -49,3 +49,13 @@ def access_pickup_by_id(user, pickup_id: int) -> Pickup:
     if pickup is None:
         raise Http404
     return pickup
+
+
+def access_intake_by_id(user, intake_id: int) -> CounterIntake:
+    if not getattr(user, "is_staff", False):
+        raise Http404
+    found = (CounterIntake.objects.select_related("application__service_version__service", "application__applicant",
+                                                  "ticket__group").filter(pk=intake_id).first())
+    if found is None:
+        raise Http404
+    return found

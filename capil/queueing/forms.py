@@ -116,3 +116,42 @@ def parse_day(raw: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(raw or "")
     except ValueError:
         return None
+
+
+class IntakeOpenForm(forms.Form):
+    service = forms.ChoiceField(label=_("Layanan"))
+    full_name = forms.CharField(label=_("Nama pemohon"), max_length=150)
+    phone = forms.CharField(label=_("Nomor HP untuk pemberitahuan"), max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel"}))
+    email = forms.EmailField(label=_("Email untuk pemberitahuan"), required=False)
+    ticket = forms.CharField(label=_("Nomor antrian (jika ada)"), max_length=10, required=False,
+                             widget=forms.TextInput(attrs={"placeholder": "A-001", "autocomplete": "off"}))
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", "—")] + [(v.service.slug, v.name) for v in services]
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone", "")
+        return normalise_phone(raw).e164 if raw.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email") and not self.errors:
+            raise ValidationError(_("Isi nomor HP dan/atau email pemohon untuk pemberitahuan."))
+        return data
+
+
+class IdentityStepsForm(forms.Form):
+    interview_minutes = forms.IntegerField(label=_("Lama wawancara (menit)"), min_value=1, max_value=240,
+                                           required=False, help_text=_("Standar SOP: 15 menit."))
+    biometric_result = forms.ChoiceField(label=_("Hasil pengecekan biometrik"), required=False)
+    f101_rt = forms.BooleanField(label=_("F1.01 ditandatangani RT"), required=False)
+    f101_lurah = forms.BooleanField(label=_("F1.01 ditandatangani Lurah"), required=False)
+    f101_camat = forms.BooleanField(label=_("F1.01 ditandatangani Camat"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import BiometricResult
+
+        super().__init__(*args, **kwargs)
+        self.fields["biometric_result"].choices = [("", "—")] + list(BiometricResult.choices)

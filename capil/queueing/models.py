@@ -86,6 +86,9 @@ class Ticket(models.Model):
     transferred = models.BooleanField(default=False)
     booking = models.OneToOneField("Booking", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="ticket")
+    # The application opened at the counter for this ticket (counter SOPs, steps 3–5).
+    application = models.ForeignKey("applications.Application", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="queue_tickets")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
 
@@ -295,3 +298,38 @@ class HousekeepingLease(models.Model):
 
     def __str__(self) -> str:
         return f"housekeeping due {self.next_run_at:%Y-%m-%d %H:%M:%S}"
+
+
+class BiometricResult(models.TextChoices):
+    MATCH = "MATCH", _("Cocok dengan data kependudukan")
+    NOT_FOUND = "NOT_FOUND", _("Tidak ditemukan (belum pernah terekam)")
+    NO_MATCH = "NO_MATCH", _("Tidak cocok")
+
+
+class CounterIntake(models.Model):
+    """An application opened at the counter for a walk-in citizen (counter SOPs, steps 1–5), and for the
+    Pengganti Identitas SOP the steps done at the counter: interview, biometric check, form F1.01."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT,
+                                       related_name="counter_intake")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="intakes")
+    # True when the citizen had no account and one without a password was made to hold the application.
+    walk_in_account = models.BooleanField(default=False)
+    interview_minutes = models.PositiveSmallIntegerField(_("lama wawancara (menit)"), null=True, blank=True)
+    interview_recorded_at = models.DateTimeField(null=True, blank=True)
+    biometric_result = models.CharField(_("hasil pengecekan biometrik"), max_length=10,
+                                        choices=BiometricResult.choices, blank=True)
+    biometric_recorded_at = models.DateTimeField(null=True, blank=True)
+    f101_signed_rt = models.BooleanField(_("F1.01 ditandatangani RT"), default=False)
+    f101_signed_lurah = models.BooleanField(_("F1.01 ditandatangani Lurah"), default=False)
+    f101_signed_camat = models.BooleanField(_("F1.01 ditandatangani Camat"), default=False)
+    f101_recorded_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"intake {self.application_id}"

@@ -33,10 +33,16 @@ def display_state(*, now=None, recent: int = 8) -> dict:
     now = now or clock.now()
     today = timezone.localdate(now)
     counters = list(Counter.objects.filter(is_active=True).order_by("number"))
-    open_calls = {
-        call.counter_id: call
-        for call in TicketCall.objects.filter(ticket__day=today, ended_at__isnull=True).select_related("ticket__group")
-    }
+    # One statement reads both the open calls and the latest announcements, so the screen never shows a
+    # call in "last calls" that its counter's tile does not show yet (separate statements could see
+    # different commits under READ COMMITTED).
+    latest_ids = (TicketCall.objects.filter(ticket__day=today).order_by("-announced_at", "-id")
+                  .values("pk")[:recent])
+    calls_read = list(TicketCall.objects.filter(ticket__day=today)
+                      .filter(Q(ended_at__isnull=True) | Q(pk__in=latest_ids))
+                      .select_related("ticket__group", "counter"))
+    open_calls = {call.counter_id: call for call in sorted(calls_read, key=lambda c: c.called_at)
+                  if call.ended_at is None}
     current = []
     for counter in counters:
         call = open_calls.get(counter.pk)
@@ -47,8 +53,7 @@ def display_state(*, now=None, recent: int = 8) -> dict:
             "announce": f"{call.pk}.{call.announce_count}" if call else None,
             "announced_at": timezone.localtime(call.announced_at).strftime("%H:%M:%S") if call else None,
         })
-    calls = (TicketCall.objects.filter(ticket__day=today).select_related("ticket__group", "counter")
-             .order_by("-announced_at", "-id")[:recent])
+    calls = sorted(calls_read, key=lambda c: (c.announced_at, c.pk), reverse=True)[:recent]
     waiting = dict(Ticket.objects.filter(day=today, status=TicketStatus.WAITING).values_list("group_id")
                    .annotate(n=Count("id")).values_list("group_id", "n"))
     groups = [{"code": g.code, "name": g.name, "waiting": waiting.get(g.pk, 0)}
@@ -79,7 +84,7 @@ class CounterPanel:
 def counter_panel(counter: Counter, *, now=None) -> CounterPanel:
     now = now or clock.now()
     today = timezone.localdate(now)
-    current = (TicketCall.objects.select_related("ticket__group", "ticket__booking__slot")
+    current = (TicketCall.objects.select_related("ticket__group", "ticket__booking__slot", "ticket__application")
                .filter(counter=counter, ended_at__isnull=True).order_by("-called_at").first())
     group_ids = list(counter.groups.filter(is_active=True).values_list("id", flat=True))
     waiting = (Ticket.objects.filter(day=today, status=TicketStatus.WAITING)
@@ -211,3 +216,40 @@ def day_statistics(day: datetime.date) -> dict:
     bookings = [{"status": status, "label": label, "count": booking_counts.get(status, 0)}
                 for status, label in BookingStatus.choices]
     return {"day": day, "groups": groups, "counters": counters, "bookings": bookings}
+
+
+def ticket_of_today(code: str, *, now=None) -> Ticket | None:
+    """Today's ticket by its code ('A-001', 'a1')."""
+    cleaned = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    letters = "".join(ch for ch in cleaned if ch.isalpha())
+    digits = cleaned[len(letters):]
+    if not letters or not digits.isdigit():
+        return None
+    today = timezone.localdate(now or clock.now())
+    return Ticket.objects.select_related("group").filter(day=today, group__code=letters, number=int(digits)).first()
+
+
+def intakes_recent(limit: int = 15) -> list:
+    from .models import CounterIntake
+
+    return list(CounterIntake.objects.select_related("application__service_version", "opened_by")
+                .order_by("-opened_at")[:limit])
+
+
+def queueing_personal_data(user) -> dict:
+    """Everything this context holds about a citizen: bookings made with their phone number, pick-ups
+    with their phone or e-mail as the contact."""
+    phone = getattr(user, "phone", None) or ""
+    email = (getattr(user, "email", "") or "").lower()
+    bookings = Booking.objects.filter(phone=phone).select_related("slot") if phone else Booking.objects.none()
+    pickups = Pickup.objects.filter(Q(phone=phone) if phone else Q(pk__in=[])) | (
+        Pickup.objects.filter(email__iexact=email) if email else Pickup.objects.none())
+    return {
+        "ktp_el_recording_bookings": [
+            {"number": b.code, "date": b.date.isoformat(), "time": b.slot.start.strftime("%H:%M"),
+             "status": b.status, "created_at": b.created_at.isoformat()} for b in bookings],
+        "pickups": [
+            {"document": p.kind, "reference": p.reference, "holder_name": p.holder_name, "status": p.status,
+             "ready_at": p.ready_at.isoformat(), "collected_at": p.collected_at.isoformat() if p.collected_at else None,
+             "receiver_name": p.receiver_name} for p in pickups.distinct()],
+    }

@@ -9,7 +9,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -127,22 +128,34 @@ def _notify(**kwargs) -> None:
 # Numbers
 
 
-def sequence_next(*, series: str, day: datetime.date) -> int:
-    """The next number of `series` on `day`: 1, 2, 3 … without gaps from races and without Max()+1.
+def _update_returning(sql: str, params: list) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
-    The UPDATE takes the row lock, so concurrent callers queue behind it until the caller's transaction
-    ends (PostgreSQL row lock; SQLite serialises writers). The first number of a day inserts the row; a
-    concurrent insert of the same row fails on the unique constraint and falls back to the UPDATE."""
-    rows = DailySequence.objects.filter(series=series, day=day)
-    with transaction.atomic():
-        if not rows.update(last_number=F("last_number") + 1):
-            try:
-                with transaction.atomic():
-                    DailySequence.objects.create(series=series, day=day, last_number=1)
-                return 1
-            except IntegrityError:
-                rows.update(last_number=F("last_number") + 1)
-        return rows.values_list("last_number", flat=True).get()
+
+def sequence_next(*, series: str, day: datetime.date) -> int:
+    """The next number of `series` on `day`: 1, 2, 3 … never twice, and without Max()+1.
+
+    One UPDATE … RETURNING takes the row lock and reads the new value in one round trip; concurrent callers
+    queue behind the lock until this transaction ends (PostgreSQL row lock; SQLite serialises writers).
+    Called outside a transaction it is its own short transaction, so the lock is held only for the
+    increment. The first number of a day inserts the row; a concurrent insert of the same row fails on the
+    unique constraint and falls back to the UPDATE."""
+    table = connection.ops.quote_name(DailySequence._meta.db_table)
+    sql = f"UPDATE {table} SET last_number = last_number + 1 WHERE series = %s AND day = %s RETURNING last_number"  # noqa: S608
+    params = [series, connection.ops.adapt_datefield_value(day)]
+    with transaction.atomic(savepoint=False):
+        number = _update_returning(sql, params)
+        if number is not None:
+            return number
+        try:
+            with transaction.atomic():
+                DailySequence.objects.create(series=series, day=day, last_number=1)
+            return 1
+        except IntegrityError:
+            return _update_returning(sql, params)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -261,6 +274,25 @@ def ticket_mark_no_show(*, counter: Counter, ticket_id: int, actor, request=None
                           outcome=CallOutcome.NO_SHOW, request=request)
 
 
+def ticket_link_application(*, counter: Counter, ticket_id: int, tracking_number: str, actor,
+                            request=None) -> Ticket:
+    """Link the ticket being served to the application opened for it, by its tracking number."""
+    from capil.applications.models import Application  # read-only lookup by the number on the receipt
+
+    _require_role(actor, COUNTER_ROLES)
+    number = (tracking_number or "").strip().upper()
+    application = Application.objects.filter(tracking_number=number).only("pk", "tracking_number").first()
+    if application is None:
+        raise QueueError(_("Tidak ada permohonan bernomor %(number)s.") % {"number": number[:40]}, code="not_found")
+    with transaction.atomic():
+        ticket, _call, _to = _locked_ticket_at(counter, ticket_id, "recall")
+        ticket.application = application
+        ticket.save(update_fields=["application"])
+        audit_record(actor=actor, action="queue.ticket_link_application", target=ticket,
+                     data={"code": ticket.code, "tracking_number": application.tracking_number}, request=request)
+    return ticket
+
+
 def ticket_transfer(*, counter: Counter, ticket_id: int, to_counter: Counter, actor, request=None) -> Ticket:
     """Send the called ticket to another counter: it waits there ahead of new tickets."""
     _require_role(actor, COUNTER_ROLES)
@@ -348,26 +380,47 @@ def _slot_get_or_create(choice: SlotChoice) -> BookingSlot:
         return BookingSlot.objects.get(date=choice.day, start=choice.start)
 
 
+def _full() -> QueueError:
+    return QueueError(_("Jam yang dipilih sudah penuh. Pilih jam atau tanggal lain."), code="full")
+
+
 def _slot_take(slot_id: int) -> None:
     # The conditional UPDATE is the capacity guard: of N racing bookings for the last place exactly one
     # matches booked < capacity; the check constraint backs it in the database.
     if not BookingSlot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1):
-        raise QueueError(_("Jam yang dipilih sudah penuh. Pilih jam atau tanggal lain."), code="full")
+        raise _full()
+
+
+def _slot_take_for(choice: SlotChoice) -> int:
+    """Take one place of the slot (creating the slot row on its first booking); the slot's id. The same
+    guarded UPDATE as _slot_take, by date and time with RETURNING: one round trip in the common case."""
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(BookingSlot._meta.db_table)} SET booked = booked + 1 "  # noqa: S608
+           f"WHERE {quote('date')} = %s AND {quote('start')} = %s AND booked < capacity RETURNING id")
+    params = [connection.ops.adapt_datefield_value(choice.day), connection.ops.adapt_timefield_value(choice.start)]
+    slot_id = _update_returning(sql, params)
+    if slot_id is None:
+        if BookingSlot.objects.filter(date=choice.day, start=choice.start).exists():
+            raise _full()
+        slot_id = _slot_get_or_create(choice).pk
+        _slot_take(slot_id)
+    return slot_id
 
 
 def _slot_release(slot_id: int) -> None:
     BookingSlot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
-def _booking_notice_context(booking: Booking) -> dict:
+def _booking_notice_context(booking: Booking, start: datetime.time | None = None) -> dict:
+    start = start or booking.slot.start
     with translation.override(booking.language):
         return {"queue_number": booking.code, "date": date_format(booking.date, "l, j F Y"),
-                "time": booking.slot.start.strftime("%H.%M") + " WITA", "cancel_url": booking_manage_url(booking)}
+                "time": start.strftime("%H.%M") + " WITA", "cancel_url": booking_manage_url(booking)}
 
 
-def _booking_confirm_notice(booking: Booking, *, key_suffix: str) -> None:
+def _booking_confirm_notice(booking: Booking, *, key_suffix: str, start: datetime.time | None = None) -> None:
     _notify(event="booking_confirmed", subject=booking, phone=booking.phone, channels=("sms",),
-            language=booking.language, key_suffix=key_suffix, context=_booking_notice_context(booking))
+            language=booking.language, key_suffix=key_suffix, context=_booking_notice_context(booking, start))
 
 
 def booking_create(*, phone: str, day: datetime.date, start: datetime.time, statement_accepted: bool,
@@ -381,20 +434,27 @@ def booking_create(*, phone: str, day: datetime.date, start: datetime.time, stat
     if Booking.objects.filter(phone=phone_e164, status=BookingStatus.BOOKED).exists():
         raise QueueError(_("Nomor HP ini sudah memiliki antrian perekaman yang aktif. Gunakan tautan di SMS "
                            "untuk membatalkan atau mengubah jadwalnya."), code="active_exists")
-    with transaction.atomic():
-        slot = _slot_get_or_create(choice)
-        _slot_take(slot.pk)
-        number = sequence_next(series=queueing_setting("booking_group"), day=choice.day)
-        try:
-            with transaction.atomic():
-                booking = Booking.objects.create(slot=slot, date=choice.day, number=number, phone=phone_e164,
-                                                 statement_accepted_at=now, created_at=now, language=language)
-        except IntegrityError:  # the partial unique index: a concurrent booking for the same phone won
+    # The day's number is taken in its own short transaction, before the booking's: the day's counter row
+    # is the one every booker of that day shares, so its lock must not wait for the rest of the booking.
+    # A booking refused after this (slot full, a racing booking of the same phone) leaves a gap in the
+    # day's numbers, as a cancellation does.
+    number = sequence_next(series=queueing_setting("booking_group"), day=choice.day)
+    try:
+        with transaction.atomic():
+            slot_id = _slot_take_for(choice)
+            booking = Booking.objects.create(slot_id=slot_id, date=choice.day, number=number, phone=phone_e164,
+                                             statement_accepted_at=now, created_at=now, language=language)
+            _booking_event(booking, action="create", from_status="", at=now)
+            _booking_confirm_notice(booking, key_suffix=f"{slot_id}-{number}", start=choice.start)
+    except IntegrityError:
+        # The partial unique index: a concurrent booking for the same phone won. Anything else is a bug.
+        if Booking.objects.filter(phone=phone_e164, status=BookingStatus.BOOKED).exists():
             raise QueueError(_("Nomor HP ini sudah memiliki antrian perekaman yang aktif."),
                              code="active_exists") from None
-        _booking_event(booking, action="create", from_status="", at=now)
-        _booking_confirm_notice(booking, key_suffix=f"{slot.pk}-{number}")
-        # Reminders and no-show expiry run on the worker; make sure their periodic task is alive.
+        raise
+    # Reminders and no-show expiry run on the worker; make sure their periodic task is alive (checked at
+    # most once a minute per cache, not on every booking).
+    if cache.add("queueing:housekeeping-checked", 1, timeout=60):
         transaction.on_commit(queueing_housekeeping_ensure_scheduled, robust=True)
     return booking
 
@@ -721,3 +781,23 @@ def queueing_housekeeping_ensure_scheduled() -> bool:
 
         housekeeping.enqueue()
     return True
+
+
+def queueing_personal_data_erase(user) -> dict:
+    """Account closure: active bookings of the citizen's phone are cancelled (their places freed) and the
+    phone is removed from every booking; pick-ups keep who received what and when (the hand-over record of
+    an identity document) but lose the phone and e-mail used as contact."""
+    phone = getattr(user, "phone", None) or ""
+    email = (getattr(user, "email", "") or "").lower()
+    cancelled = 0
+    if phone:
+        for booking in Booking.objects.filter(phone=phone, status=BookingStatus.BOOKED):
+            booking_cancel(booking=booking)
+            cancelled += 1
+    anonymised = Booking.objects.filter(phone=phone).update(phone="") if phone else 0
+    contacts = 0
+    if phone:
+        contacts += Pickup.objects.filter(phone=phone).update(phone="")
+    if email:
+        contacts += Pickup.objects.filter(email__iexact=email).update(email="")
+    return {"bookings_cancelled": cancelled, "bookings_anonymised": anonymised, "pickup_contacts_removed": contacts}

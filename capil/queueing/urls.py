@@ -26,4 +26,8 @@ urlpatterns = [
     path("pengambilan/<int:pk>/", views.pickup_hand_over, name="pickup_hand_over"),
     path("statistik/", views.statistics, name="statistics"),
     path("kuota/", views.capacity, name="capacity"),
+    path("loket-layanan/", views.intake_start, name="intake_start"),
+    path("loket-layanan/<int:pk>/", views.intake_detail, name="intake_detail"),
+    path("loket-layanan/<int:pk>/tanda-terima/", views.intake_receipt, name="intake_receipt"),
+    path("status/<str:token>/", views.application_status, name="application_status"),
 ]

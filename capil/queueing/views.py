@@ -18,8 +18,14 @@ from capil.accounts.models import Role
 from capil.core import ratelimit
 from capil.core.phones import normalise_phone
 
-from . import clock, forms, selectors, services
-from .access import access_booking_by_id, access_booking_by_token, access_counter_by_id, access_pickup_by_id
+from . import clock, forms, intake, selectors, services
+from .access import (
+    access_booking_by_id,
+    access_booking_by_token,
+    access_counter_by_id,
+    access_intake_by_id,
+    access_pickup_by_id,
+)
 from .captcha import captcha_new, captcha_verify
 from .conf import queueing_setting
 from .models import BookingStatus, OutputKind, ServiceGroup, Ticket
@@ -268,7 +274,8 @@ def counter_action(request, pk, action):
     counter = access_counter_by_id(request.user, pk)
     ticket_id = request.POST.get("ticket")
     try:
-        if action not in {"call", "recall", "serve", "no_show", "transfer", "record"}:
+        if action not in {"call", "recall", "serve", "no_show", "transfer", "record",
+                          "link"}:
             messages.error(request, _("Tindakan tidak dikenal."))
         elif action == "call":
             ticket = services.ticket_call_next(counter=counter, actor=request.user, request=request)
@@ -300,6 +307,12 @@ def counter_action(request, pk, action):
                                                   request=request)
                 messages.success(request, _("%(code)s dipindahkan ke %(counter)s.")
                                  % {"code": ticket.code, "counter": form.cleaned_data["to_counter"].name})
+        elif action == "link":
+            ticket = services.ticket_link_application(counter=counter, ticket_id=int(ticket_id),
+                                                      tracking_number=request.POST.get("tracking_number", ""),
+                                                      actor=request.user, request=request)
+            messages.success(request, _("%(code)s ditautkan ke permohonan %(number)s.")
+                             % {"code": ticket.code, "number": ticket.application.tracking_number})
         elif action == "record":
             ticket = Ticket.objects.filter(pk=int(ticket_id), counter=counter).select_related("booking").first()
             if ticket is None or ticket.booking is None:
@@ -464,4 +477,126 @@ def capacity(request):
     return render(request, "queueing/capacity.html", {
         "form": form, "day": day, "slots": selectors.slot_availability(day),
         "bookings": selectors.bookings_of_day(day),
+    })
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Counter intake (counter SOPs, steps 1–5) and the public status page
+
+
+@role_required(*COUNTER_STAFF)
+@require_http_methods(["GET", "POST"])
+def intake_start(request):
+    services_available = intake.counter_services()
+    form = forms.IntakeOpenForm(request.POST if request.method == "POST" else None, services=services_available)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ticket = None
+        if data["ticket"].strip():
+            ticket = selectors.ticket_of_today(data["ticket"])
+            if ticket is None:
+                form.add_error("ticket", _("Tidak ada nomor antrian %(code)s hari ini.") % {"code": data["ticket"]})
+        if not form.errors:
+            try:
+                opened = intake.counter_intake_open(
+                    actor=request.user, version=intake.counter_service_by_slug(data["service"]),
+                    full_name=data["full_name"], phone=data["phone"], email=data["email"], ticket=ticket,
+                    request=request)
+            except services.QueueError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Permohonan %(number)s dibuka.")
+                                 % {"number": opened.application.tracking_number})
+                return redirect("queueing:intake_detail", pk=opened.pk)
+    return render(request, "queueing/intake_start.html", {"form": form, "recent": selectors.intakes_recent()})
+
+
+@role_required(*COUNTER_STAFF)
+@require_http_methods(["GET", "POST"])
+def intake_detail(request, pk):
+    from capil.applications.forms import AnswersForm, answers_initial
+    from capil.applications.images import UploadRejected
+    from capil.applications.services import application_missing_items, application_slots
+    from capil.applications.workflow import TransitionRefused
+
+    opened = access_intake_by_id(request.user, pk)
+    application = opened.application
+    version = application.service_version
+    answers_form = AnswersForm(version=version, require=False, initial=answers_initial(application.answers),
+                               prefix="f")
+    steps_form = forms.IdentityStepsForm(initial={
+        "interview_minutes": opened.interview_minutes, "biometric_result": opened.biometric_result,
+        "f101_rt": opened.f101_signed_rt, "f101_lurah": opened.f101_signed_lurah,
+        "f101_camat": opened.f101_signed_camat}, prefix="s")
+    if request.method == "POST":
+        do = request.POST.get("do")
+        try:
+            if do == "answers":
+                answers_form = AnswersForm(request.POST, version=version, require=False, prefix="f")
+                if answers_form.is_valid():
+                    intake.counter_intake_answers(intake=opened, actor=request.user, answers=answers_form.answers(),
+                                                  request=request)
+                    messages.success(request, _("Isian formulir disimpan."))
+                    return redirect("queueing:intake_detail", pk=opened.pk)
+            elif do == "upload":
+                fileobj = request.FILES.get("file")
+                if fileobj is None:
+                    messages.error(request, _("Pilih berkas hasil pindai atau foto."))
+                else:
+                    intake.counter_intake_upload(intake=opened, actor=request.user, slot=request.POST.get("slot", ""),
+                                                 fileobj=fileobj, request=request)
+                    messages.success(request, _("Berkas disimpan."))
+                return redirect("queueing:intake_detail", pk=opened.pk)
+            elif do == "steps":
+                steps_form = forms.IdentityStepsForm(request.POST, prefix="s")
+                if steps_form.is_valid():
+                    d = steps_form.cleaned_data
+                    intake.counter_intake_identity_steps(
+                        intake=opened, actor=request.user, interview_minutes=d["interview_minutes"],
+                        biometric_result=d["biometric_result"], f101_rt=d["f101_rt"], f101_lurah=d["f101_lurah"],
+                        f101_camat=d["f101_camat"], request=request)
+                    messages.success(request, _("Langkah di loket dicatat."))
+                    return redirect("queueing:intake_detail", pk=opened.pk)
+            elif do == "submit":
+                intake.counter_intake_submit(intake=opened, actor=request.user, request=request)
+                messages.success(request, _("Berkas diserahkan ke verifikasi. Cetak tanda terima untuk pemohon."))
+                return redirect("queueing:intake_receipt", pk=opened.pk)
+            else:
+                messages.error(request, _("Tindakan tidak dikenal."))
+        except (services.QueueError, TransitionRefused) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+        except UploadRejected as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        opened.refresh_from_db()
+    return render(request, "queueing/intake_detail.html", {
+        "intake": opened, "application": application, "answers_form": answers_form, "steps_form": steps_form,
+        "slots": application_slots(application=application), "missing": application_missing_items(
+            application=application) + intake.identity_steps_missing(opened),
+        "identity_steps": intake.intake_needs_identity_steps(opened),
+    })
+
+
+@role_required(*COUNTER_STAFF)
+@require_GET
+def intake_receipt(request, pk):
+    opened = access_intake_by_id(request.user, pk)
+    status_url = intake.application_status_url(opened.application)
+    return render(request, "queueing/intake_receipt.html", {
+        "intake": opened, "application": opened.application, "status_url": status_url,
+        "qr": intake.qr_svg(status_url),
+    })
+
+
+@require_GET
+def application_status(request, token):
+    """Public: where an application stands, for whoever holds the receipt's QR. No personal data."""
+    from capil.applications.selectors import application_expected_completion
+
+    application = intake.application_by_status_token(token)
+    if application is None:
+        return render(request, "queueing/status_invalid.html", status=404)
+    return render(request, "queueing/application_status.html", {
+        "application": application, "expected": application_expected_completion(application=application),
     })

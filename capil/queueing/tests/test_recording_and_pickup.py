@@ -171,3 +171,20 @@ def test_slot_capacity_is_set_by_a_kasi_not_below_the_booked(client, office_day)
                                                           "capacity": "25"})
     assert "bukan jam layanan" in response.content.decode()
     assert Booking.objects.count() == 1
+
+
+def test_personal_data_export_and_erase(office_day, world):
+    from capil.accounts import personal_data
+
+    section = next(s for s in personal_data.sections() if s.name == "queueing")
+    b = booking(day=office_day, phone=world.citizen.phone)
+    services.pickup_mark_ready(actor=operator(), kind="kia", reference="BPN-2026-000555", holder_name="Anak",
+                               nik_suffix="1234", email=world.citizen.email)
+    exported = section.export(world.citizen)
+    assert exported["ktp_el_recording_bookings"][0]["number"] == b.code
+    assert exported["pickups"][0]["reference"] == "BPN-2026-000555"
+    summary = section.erase(world.citizen)
+    assert summary == {"bookings_cancelled": 1, "bookings_anonymised": 1, "pickup_contacts_removed": 1}
+    b.refresh_from_db()
+    assert b.status == BookingStatus.CANCELLED and b.phone == "" and b.slot.booked == 0
+    assert Pickup.objects.get().email == "" and Pickup.objects.get().status == PickupStatus.READY

@@ -190,3 +190,23 @@ def test_display_data_is_small_json_without_personal_data(client, office_day, mo
     assert staff.full_name not in response.content.decode()
     page = client.get(reverse("queueing:display"))
     assert page.status_code == 200 and "A-001" in page.content.decode()
+
+
+def test_a_ticket_is_linked_to_the_application_opened_for_it(client, office_day, move_clock, world):
+    from capil.applications.tests.factories import application_row
+
+    move_clock(wita(office_day, "08:01"))
+    staff = operator()
+    t = ticket("A")
+    services.ticket_call_next(counter=counter(1), actor=staff)
+    application = application_row(applicant=world.citizen)
+    staff_client(client, staff)
+    url = reverse("queueing:counter_action", kwargs={"pk": counter(1).pk, "action": "link"})
+    response = client.post(url, {"ticket": t.pk, "tracking_number": "BPN-0000-999999"}, follow=True)
+    assert "Tidak ada permohonan bernomor BPN-0000-999999" in response.content.decode()
+    response = client.post(url, {"ticket": t.pk, "tracking_number": application.tracking_number.lower()},
+                           follow=True)
+    assert f"ditautkan ke permohonan {application.tracking_number}" in response.content.decode()
+    assert Ticket.objects.get(pk=t.pk).application == application
+    assert "queue.ticket_link_application" in [
+        e.action for e in audit_events_for(target_type="queueing.ticket", target_id=str(t.pk))]

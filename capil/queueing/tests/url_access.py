@@ -46,6 +46,22 @@ def _pickup(world) -> dict:
     return {"pk": pickup.pk}
 
 
+def _intake(world):
+    from capil.applications.tests.factories import catalog_load
+    from capil.queueing import intake
+
+    catalog_load()
+    staff = StaffFactory(role=Role.OPERATOR)
+    return intake.counter_intake_open(actor=staff, version=intake.counter_service_by_slug("sk-pencatatan-sipil"),
+                                      full_name="Pemohon Loket", phone="081298760003")
+
+
+def _status_token(world) -> dict:
+    from capil.queueing import intake
+
+    return {"token": intake.application_status_token(_intake(world).application)}
+
+
 URL_ACCESS = [
     {"name": "queueing:display", "expect": {"*": 200}},
     {"name": "queueing:display_data", "expect": {"*": 200}},
@@ -84,4 +100,10 @@ URL_ACCESS = [
     {"name": "queueing:pickup_hand_over", "kwargs": _pickup, "expect": COUNTER_STAFF},
     {"name": "queueing:statistics", "expect": REPORTS},
     {"name": "queueing:capacity", "expect": SUPERVISORS},
+    {"name": "queueing:intake_start", "expect": COUNTER_STAFF},
+    {"name": "queueing:intake_detail", "kwargs": lambda w: {"pk": _intake(w).pk}, "expect": COUNTER_STAFF},
+    {"name": "queueing:intake_receipt", "kwargs": lambda w: {"pk": _intake(w).pk}, "expect": COUNTER_STAFF},
+    {"name": "queueing:application_status", "kwargs": _status_token, "expect": {"*": 200}},
+    {"name": "queueing:application_status", "kwargs": lambda w: {"token": "BPN-2026-000001:palsu"},
+     "expect": {"*": 404}},
 ]
