@@ -108,7 +108,8 @@ class ProductionServer:
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT, pass_fds=[sock.fileno()],
                                      start_new_session=True)
         sock.close()
-        deadline = time.monotonic() + 60
+        # Generous: on a shared, busy machine, five workers importing Django and WeasyPrint take a while.
+        deadline = time.monotonic() + float(os.environ.get("BENCH_SERVER_START_TIMEOUT", "240"))
         while True:
             try:
                 with urllib.request.urlopen(self.base_url + "/healthz", timeout=5) as resp:

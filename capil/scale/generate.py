@@ -183,8 +183,9 @@ class ScaleData:
     """Generates `applications` applications spread over `days` days before now. `out` receives progress."""
 
     def __init__(self, *, applications: int, days: int = 365, seed: int = 1,
-                 out: Callable[[str], None] = print):
+                 out: Callable[[str], None] = print, citizen_ids: list[int] | None = None):
         self.n = applications
+        self.given_citizens = citizen_ids
         self.days = days
         self.rng = random.Random(seed)
         self.out = out
@@ -266,7 +267,11 @@ class ScaleData:
         return f"6471{rng.randint(1, 6):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial % 10000:04d}"
 
     def _citizens(self) -> None:
-        """About one citizen per two applications of the year; a few apply many times (families)."""
+        """About one citizen per two applications of the year; a few apply many times (families). Or the
+        citizens the caller gave (the load test's own)."""
+        if self.given_citizens:
+            self.citizen_ids = list(self.given_citizens)
+            return
         User = get_user_model()
         count = max(10, self.n // 2)
         start_id = next_id(User)
