@@ -10,6 +10,12 @@ PAGES = [
     ("/?q=akta", "Akta Kematian"),
     ("/layanan/akta-kelahiran/", "Surat Keterangan Kelahiran"),
     ("/layanan/akta-kelahiran/standar-pelayanan/", "STANDAR PELAYANAN"),
+    ("/arsip/", 'name="password"'),  # the archive is for staff: a visitor is sent to sign in
+    ("/akun/masuk/", "Nomor HP atau email"),
+    ("/akun/daftar/", "Nama lengkap"),
+    ("/akun/lupa-sandi/", "Lupa kata sandi"),
+    ("/permohonan/baru/", 'name="password"'),  # applying needs a verified account: a visitor signs in first
+    ("/kantor/antrean/", 'name="password"'),  # the back office likewise
 ]
 for path, expected in PAGES:
     with urllib.request.urlopen(base + path, timeout=30) as response:

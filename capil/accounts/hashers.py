@@ -1,17 +1,30 @@
-"""Password hashing: Argon2id (RFC 9106) with parameters chosen for this deployment.
+"""Password hashing: Argon2id (RFC 9106), with parameters chosen for this deployment.
 
-Django's Argon2PasswordHasher already uses the Argon2id variant; its defaults (100 MiB, 8 lanes) are tuned
-for large servers. An office server answers many sign-ins at once on a few cores, so we use RFC 9106's
-second recommended option — 64 MiB, 3 passes — with 2 lanes (the lanes only help when there are cores
-free to run them). OWASP's floor is 19 MiB and 2 passes. A sign-in costs roughly 60–120 ms of one core;
-bench/bench_accounts.py measures it. Hashes made with other parameters are upgraded at the next sign-in
-(Django's must_update), and the algorithm name stays "argon2" so existing hashes keep verifying.
+Django's Argon2PasswordHasher already uses the Argon2id variant; its defaults (100 MiB, 2 passes, 8 lanes)
+are tuned for large servers. An office server answers bursts of sign-ins on a few cores, where extra lanes
+do not help (every core is already busy with another sign-in) and memory bandwidth is the limit. The
+default here is 32 MiB, 2 passes, 1 lane — above OWASP's minimum (19 MiB, 2 passes, 1 lane) — and an office
+with stronger hardware raises it through the environment (CAPIL_ARGON2_MEMORY_KIB, CAPIL_ARGON2_TIME_COST,
+CAPIL_ARGON2_PARALLELISM; settings refuse values below the OWASP minimum). bench/bench_accounts.py measures
+what a sign-in costs beside a bare verify.
+
+Hashes made with other parameters keep verifying (the algorithm name stays "argon2") and are re-hashed
+with the current parameters at the next successful sign-in (Django's must_update).
 """
 
+from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 
 class Argon2idPasswordHasher(Argon2PasswordHasher):
-    time_cost = 3
-    memory_cost = 65536  # KiB
-    parallelism = 2
+    @property
+    def time_cost(self) -> int:
+        return settings.CAPIL_ARGON2["time_cost"]
+
+    @property
+    def memory_cost(self) -> int:
+        return settings.CAPIL_ARGON2["memory_cost"]
+
+    @property
+    def parallelism(self) -> int:
+        return settings.CAPIL_ARGON2["parallelism"]

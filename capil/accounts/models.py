@@ -104,6 +104,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.phone_verified_at is not None and self.email_verified_at is not None
 
     @property
+    def phone_national(self) -> str:
+        """The number as Indonesians write it (0812-3456-7890), for screens."""
+        from capil.core.phones import PhoneNumber
+
+        return PhoneNumber(self.phone).national if self.phone else ""
+
+    @property
     def needs_second_factor(self) -> bool:
         return self.role in SECOND_FACTOR_ROLES
 

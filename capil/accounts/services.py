@@ -431,7 +431,11 @@ def password_reset_with_code(*, identifier: str, code: str, password: str, reque
     if user is None or not user.is_active or user.closed_at is not None:
         dummy_password_check(password)
         raise CodeRejected(_("Kode salah atau sudah tidak berlaku. Periksa SMS terakhir, atau minta kode baru."))
-    _code_consume(user=user, purpose=CodePurpose.PASSWORD_RESET, code=code, generic=True)
+    try:
+        _code_consume(user=user, purpose=CodePurpose.PASSWORD_RESET, code=code, generic=True)
+    except CodeRejected:
+        dummy_password_check(password)  # every answer costs one hash, like setting the new password
+        raise
     return _password_set(user=user, password=password, action="account.password_reset_sms", request=request)
 
 
@@ -533,7 +537,8 @@ def totp_enrolment_start(*, user: User) -> User:
         return user
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        if not user.totp_secret or user.totp_confirmed_at is None:
+        if not user.totp_secret:
+            # Kept across page loads until confirmed, so the QR code scanned a minute ago stays right.
             user.totp_secret = pyotp.random_base32()
             user.totp_last_step = 0
             user.save(update_fields=["totp_secret", "totp_last_step"])

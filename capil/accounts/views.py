@@ -171,7 +171,7 @@ def phone_code_resend(request):
     except services.RateLimited as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Kode baru dikirim ke %(phone)s.") % {"phone": request.user.phone})
+        messages.success(request, _("Kode baru dikirim ke %(phone)s.") % {"phone": request.user.phone_national})
     return redirect("accounts:verification")
 
 
@@ -410,12 +410,18 @@ def second_factor(request):
             status = 429
         else:
             if ok:
+                # A new session key once the sign-in is complete, so a key seen before the second factor
+                # (on a shared computer, say) is worth nothing afterwards.
+                request.session.cycle_key()
                 second_factor_mark(request, user)
+                audit_record(actor=user, action="account.staff_signed_in", target=user, request=request)
                 return HttpResponseRedirect(next_url)
             form.add_error("code", _("Kode salah atau sudah dipakai. Tunggu kode berikutnya di aplikasi."))
     context = {"form": form, "next": next_url, "enrolling": not user.has_second_factor}
     if context["enrolling"]:
-        context.update(secret=user.totp_secret, qr_svg=_qr_svg(services.totp_uri(user)))
+        secret = user.totp_secret
+        context.update(secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+                       qr_svg=_qr_svg(services.totp_uri(user)))
     return render(request, "accounts/second_factor.html", context, status=status)
 
 

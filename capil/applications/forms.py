@@ -93,7 +93,9 @@ class AnswersForm(forms.Form):
         for name, value in self.cleaned_data.items():
             if value in (None, ""):
                 continue
-            if isinstance(value, datetime.date | datetime.time):
+            if isinstance(value, datetime.time):
+                value = value.strftime("%H:%M")
+            elif isinstance(value, datetime.date):
                 value = value.isoformat()
             elif not isinstance(value, bool | int | str):
                 value = str(value)
@@ -127,7 +129,7 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("reason_code"):
             self.add_error("reason_code", _("Pilih alasan penolakan."))
         if data.get("reason_code") == RejectionReason.OTHER and not (data.get("reason_text") or "").strip():
-            self.add_error("reason_text", _("Tuliskan keterangan untuk alasan \u201cLainnya\u201d."))
+            self.add_error("reason_text", _("Tuliskan keterangan untuk alasan “Lainnya”."))
         return data
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 from dataclasses import dataclass
 
 import pillow_heif
@@ -155,6 +156,11 @@ def normalise_upload(fileobj, *, slot_label: str) -> NormalisedImage:
             raise UploadRejected("unsupported_type", slot_label=slot_label)
         width, height = image.size
         _check_dimensions(width, height, slot_label=slot_label)
+        if not is_complete(data, detected):
+            # Checked on the file's structure, not left to the decoder: Pillow pads a truncated image with grey
+            # when ImageFile.LOAD_TRUNCATED_IMAGES is on, and WeasyPrint (documents) turns it on for the whole
+            # process when it is imported.
+            raise UploadRejected("corrupt", slot_label=slot_label)
         try:
             pixels = _decode(image)
         except UploadRejected:
@@ -184,6 +190,87 @@ def sniff_format(data: bytes) -> str | None:
     if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return "HEIF"
     return None
+
+
+def is_complete(data: bytes, detected: str) -> bool:
+    """Whether the file's structure runs to its proper end: a JPEG reaches its EOI marker (the first image's,
+    for MPO), a PNG its IEND chunk, a WebP the length its RIFF header declares, a HEIF its last box. Bytes after
+    that end (html_appended.jpg) do not make a file incomplete; they are dropped by re-encoding."""
+    if detected == "JPEG":
+        return _jpeg_complete(data)
+    if detected == "PNG":
+        return _png_complete(data)
+    if detected == "WEBP":
+        return len(data) >= 8 + int.from_bytes(data[4:8], "little")
+    if detected == "HEIF":
+        return _isobmff_complete(data)
+    return False
+
+
+_JPEG_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def _jpeg_complete(data: bytes) -> bool:
+    size, pos = len(data), 2
+    while pos + 1 < size:
+        if data[pos] != 0xFF:
+            return False
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            pos += 1
+            continue
+        if marker == 0xD9:  # EOI
+            return True
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            pos += 2
+            continue
+        if pos + 4 > size:
+            return False
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if length < 2:
+            return False
+        pos += 2 + length
+        if marker != 0xDA:
+            continue
+        # Start of scan: entropy-coded data runs to the next marker; inside it 0xFF is followed by 0x00
+        # (a stuffed byte), a restart marker or another 0xFF (fill).
+        found = _JPEG_NEXT_MARKER.search(data, pos)
+        if found is None:
+            return False
+        pos = found.start()
+    return False
+
+
+def _png_complete(data: bytes) -> bool:
+    size, pos = len(data), 8
+    while pos + 12 <= size:
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        pos += 12 + length
+        if pos > size:
+            return False
+        if kind == b"IEND":
+            return True
+    return False
+
+
+def _isobmff_complete(data: bytes) -> bool:
+    """HEIF is a sequence of boxes (32-bit size, or 64-bit when the size is 1, or "to the end" when 0)."""
+    size, pos = len(data), 0
+    while pos < size:
+        if pos + 8 > size:
+            return False
+        box_size = int.from_bytes(data[pos : pos + 4], "big")
+        if box_size == 0:
+            return True
+        if box_size == 1:
+            if pos + 16 > size:
+                return False
+            box_size = int.from_bytes(data[pos + 8 : pos + 16], "big")
+        if box_size < 8 or pos + box_size > size:
+            return False
+        pos += box_size
+    return True
 
 
 def _read_limited(fileobj, *, slot_label: str) -> bytes:
@@ -243,9 +330,7 @@ def _decode(image: Image.Image) -> Image.Image:
     icc_profile = image.info.get("icc_profile")
     exif = image.getexif()  # read before load(); exif_transpose needs only the orientation tag
     orientation = exif.get(0x0112, 1)
-    # Raises on truncated data: ImageFile.LOAD_TRUNCATED_IMAGES must stay False (Pillow's default) in this
-    # project; the truncation tests fail if anything turns it on.
-    image.load()
+    image.load()  # a decoder error raises; truncation was ruled out before (is_complete)
 
     pixels = _to_srgb_rgb(image, icc_profile)
     if pixels.size != target:

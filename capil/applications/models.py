@@ -64,9 +64,9 @@ class Application(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     output_kind = models.CharField(_("jenis dokumen keluaran"), max_length=64, blank=True)
-    output_document_id = models.BigIntegerField(
-        _("dokumen keluaran"), null=True, blank=True,
-        help_text=_("IssuedDocument (konteks documents) yang ditandatangani pada langkah 15."),
+    output_document = models.ForeignKey(
+        "documents.IssuedDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("dokumen keluaran"), help_text=_("Dokumen yang ditandatangani pada langkah 15."),
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from capil.accounts.access import role_required
 from capil.accounts.models import Role, User
 from capil.audit.services import audit_record
+from capil.documents.signing import SigningError
 
 from . import selectors, services, sop
 from .forms import ActionForm, ReassignForm, ReviewForm, SignForm
-from .models import State, UploadStatus
+from .models import RecordEntry, State, UploadStatus
 from .views import _stream_image
 from .workflow import STAFF_ACTIONS, TRANSITIONS, TransitionRefused, application_transition, state_holder
 
@@ -62,7 +63,7 @@ def _office_context(request, application):
         "claimed_by_me": application.claimed_by_id == request.user.pk,
         "actions": actions,
         "overdue": selectors.is_overdue(application),
-        "record": getattr(application, "record", None) if hasattr(application, "record") else None,
+        "record": RecordEntry.objects.filter(application=application).select_related("entered_by").first(),
         "reasons": ReviewForm().fields["reason_code"].choices,
     }
     if request.user.role == Role.KASI and application.state not in (State.ARCHIVED, State.WITHDRAWN):
@@ -197,7 +198,7 @@ def act(request, pk):
 @require_http_methods(["GET", "POST"])
 def data_entry(request, pk):
     """Step 10: the output kind's form, pre-filled from the application; saved through the SIAK interface."""
-    from capil.documents.services import output_kind_form
+    from capil.documents.forms import output_kind_form
 
     application = selectors.access_backoffice_application_by_id(request.user, pk)
     if application.state != State.DATA_ENTRY:
@@ -206,7 +207,7 @@ def data_entry(request, pk):
     if request.method == "POST":
         form = output_kind_form(application.output_kind, data=request.POST)
         if form.is_valid():
-            data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in form.cleaned_data.items()}
+            data = form.document_data()
             try:
                 services.record_enter(application=application, actor=request.user, data=data, request=request)
             except TransitionRefused as exc:
@@ -216,7 +217,7 @@ def data_entry(request, pk):
                              % {"number": application.tracking_number})
             return redirect("applications:queue")
     else:
-        existing = getattr(application, "record", None) if hasattr(application, "record") else None
+        existing = RecordEntry.objects.filter(application=application).first()
         initial = existing.data if existing else sop.prefill(application)
         form = output_kind_form(application.output_kind, initial=initial)
     audit_record(actor=request.user, action="application.view", target=application, request=request,
@@ -244,16 +245,14 @@ def sign_batch(request):
                                                          request=request)
             except TransitionRefused as exc:
                 messages.error(request, exc.message)
-            except Exception as exc:  # a signer failure (wrong passphrase, service down): nothing was written
-                from capil.documents.services import SigningError
-
-                if not isinstance(exc, SigningError):
-                    raise
+            except SigningError as exc:  # wrong passphrase, signing service down: nothing was recorded
                 messages.error(request, _("Penandatanganan gagal: %(reason)s") % {"reason": exc})
             else:
                 if result.signed:
                     messages.success(request, _("%(n)s dokumen ditandatangani dan dikirim ke pemohon.")
                                      % {"n": len(result.signed)})
+                if result.error:
+                    messages.error(request, _("Penandatanganan berhenti: %(reason)s") % {"reason": result.error})
                 for number, why in result.skipped:
                     messages.warning(request, _("%(number)s dilewati: %(why)s") % {"number": number, "why": why})
             return redirect("applications:sign_batch")

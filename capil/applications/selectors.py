@@ -84,11 +84,10 @@ def application_upload_history(*, application: Application) -> QuerySet[Requirem
 
 
 def application_output_document(*, application: Application):
-    from capil.documents.selectors import issued_document_get
-
+    """The signed output document (an IssuedDocument of the documents context), or None before step 15."""
     if application.output_document_id is None:
         return None
-    return issued_document_get(pk=application.output_document_id)
+    return application.output_document
 
 
 # ------------------------------------------------------------------------------------------ queues
@@ -232,3 +231,34 @@ def application_overdue_now(*, role: str | None = None) -> QuerySet[Application]
     states = QUEUE_STATES.get(role, ()) if role else [s for v in QUEUE_STATES.values() for s in v]
     return (Application.objects.filter(state__in=states, due_at__lt=timezone.now())
             .select_related("service_version").order_by("due_at"))
+
+
+# ------------------------------------------------------------------------------------- personal data
+
+def applications_personal_data(user) -> list[dict]:
+    """Everything this context holds about `user` as an applicant (for the "download my data" page)."""
+    out = []
+    for application in applications_of(user=user).prefetch_related("uploads", "events"):
+        out.append({
+            "tracking_number": application.tracking_number,
+            "service": sop.service_name(application.service_version),
+            "state": application.state,
+            "created_at": application.created_at.isoformat(),
+            "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+            "answers": application.answers,
+            "uploads": [{"slot": u.slot_label, "version": u.version, "bytes": u.size, "status": u.status,
+                         "reason": u.reason_text, "uploaded_at": u.uploaded_at.isoformat()}
+                        for u in application.uploads.all()],
+            "timeline": [{"at": e.created_at.isoformat(), "step": e.sop_step, "status": e.to_state,
+                          "reason": e.reason} for e in application.events.all()],
+        })
+    return out
+
+
+def applications_open_for(user) -> list[str]:
+    """Why the account cannot be closed yet: applications still being processed."""
+    from django.utils.translation import gettext as _
+
+    busy = Application.objects.filter(applicant=user).exclude(
+        state__in=(State.DRAFT, State.ARCHIVED, State.WITHDRAWN)).values_list("tracking_number", flat=True)
+    return [_("Permohonan %(number)s masih diproses.") % {"number": number} for number in busy]

@@ -179,7 +179,9 @@ def requirement_upload(*, application: Application, actor, slot: str, fileobj, r
 
 def _lock_for_staff(application: Application | int) -> Application:
     pk = application.pk if isinstance(application, Application) else application
-    return Application.objects.select_for_update().select_related("service_version", "claimed_by").get(pk=pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the claimed_by outer join.
+    return (Application.objects.select_for_update(of=("self",)).select_related("service_version", "claimed_by")
+            .get(pk=pk))
 
 
 def application_claim(*, application: Application | int, actor, request=None) -> Application:
@@ -250,7 +252,7 @@ def requirement_review(*, upload: RequirementUpload | int, actor, accepted: bool
     if not accepted and reason_code not in RejectionReason.values:
         raise TransitionRefused(_("Pilih alasan penolakan."), code="reason_required")
     if not accepted and reason_code == RejectionReason.OTHER and not reason_text:
-        raise TransitionRefused(_("Tuliskan keterangan untuk alasan \u201cLainnya\u201d."), code="reason_required")
+        raise TransitionRefused(_("Tuliskan keterangan untuk alasan “Lainnya”."), code="reason_required")
     with transaction.atomic():
         application_id = RequirementUpload.objects.values_list("application_id", flat=True).get(pk=upload_pk)
         app = _lock_for_staff(application_id)
@@ -292,49 +294,63 @@ def record_enter(*, application: Application | int, actor, data: dict, request=N
 
 def _issue_item(app: Application) -> dict:
     record = app.record
-    return {"kind": app.output_kind, "data": record.data, "holder_name": sop.holder_name(app, record.data),
-            "reference": app.tracking_number}
+    return {"kind": app.output_kind, "data": record.data, "holder_name": "", "reference": app.tracking_number}
 
 
 @dataclass
 class SignResult:
     signed: list[Application]
     skipped: list[tuple[str, str]]  # (tracking number, why)
+    error: Exception | None = None  # why a batch stopped part-way (the ones before it are signed)
 
 
 def application_sign_batch(*, applications: list[int], actor, signer_secret: str | None = None,
                            request=None) -> SignResult:
-    """Kadis signs many applications at once (one passphrase entry): each that is waiting for signature is
-    issued, signed, moved on and delivered (steps 15–17) in one transaction; the others are listed as
-    skipped with the reason. The passphrase is passed through to the signer and never kept."""
-    from capil.documents.services import document_issue_batch
+    """Kadis signs many applications at once (one passphrase entry), steps 15–17 for each: the documents
+    component renders and signs outside any transaction (a signature takes ~0.1 s; holding row locks that long
+    would stall the office), then each application is recorded in its own transaction: lock, check it still
+    waits for signature, attach the document, `sign`, and `deliver` (SMS and e-mail with the PDF, or the
+    pick-up notice). A document whose application was signed by someone else in the meantime is revoked, so
+    no second valid copy exists. The passphrase is passed to the signer and never kept."""
+    from capil.documents.services import BatchInterrupted, document_issue_batch, document_revoke
 
     if actor.role != Role.KADIS:
         raise TransitionRefused(_("Hanya Kadis yang dapat menandatangani."), code="forbidden")
     skipped: list[tuple[str, str]] = []
-    with transaction.atomic():
-        locked = list(Application.objects.select_for_update().select_related("service_version", "record")
-                      .filter(pk__in=applications).order_by("pk"))
-        ready = []
-        for app in locked:
-            if app.state != State.SIGNING:
-                skipped.append((app.tracking_number, str(app.get_state_display())))
-            elif app.claimed_by_id not in (None, actor.pk):
-                skipped.append((app.tracking_number, _("ditangani %(who)s") % {"who": app.claimed_by}))
-            else:
-                ready.append(app)
-        if not ready:
-            return SignResult(signed=[], skipped=skipped)
+    ready = []
+    for app in (Application.objects.select_related("service_version", "claimed_by", "record")
+                .filter(pk__in=applications).order_by("pk")):
+        if app.state != State.SIGNING:
+            skipped.append((app.tracking_number, str(app.get_state_display())))
+        elif app.claimed_by_id not in (None, actor.pk):
+            skipped.append((app.tracking_number, _("ditangani %(who)s") % {"who": app.claimed_by}))
+        else:
+            ready.append(app)
+    if not ready:
+        return SignResult(signed=[], skipped=skipped)
+    error = None
+    try:
         documents = document_issue_batch(items=[_issue_item(a) for a in ready], signer=actor,
                                          signer_secret=signer_secret)
-        signed = []
-        for app, document in zip(ready, documents, strict=True):
-            app.output_document_id = document.pk
-            app.save(update_fields=["output_document_id"])
-            application_transition(application=app, action="sign", actor=actor, request=request,
+    except BatchInterrupted as exc:
+        documents, error = exc.issued, exc.error
+    signed = []
+    for app, document in zip(ready, documents, strict=False):
+        with transaction.atomic():
+            locked = _lock_for_staff(app)
+            if locked.state != State.SIGNING or locked.output_document_id is not None:
+                document_revoke(document=document, actor=actor, reason=_("Ditandatangani ganda; permohonan "
+                                                                         "sudah diproses."))
+                skipped.append((locked.tracking_number, str(locked.get_state_display())))
+                continue
+            locked.output_document_id = document.pk
+            locked.save(update_fields=["output_document_id"])
+            application_transition(application=locked, action="sign", actor=actor, request=request,
                                    expected_state=State.SIGNING)
-            signed.append(application_transition(application=app, action="deliver", actor=None))
-    return SignResult(signed=signed, skipped=skipped)
+            signed.append(application_transition(application=locked, action="deliver", actor=None))
+    for app in ready[len(documents):]:
+        skipped.append((app.tracking_number, _("belum ditandatangani")))
+    return SignResult(signed=signed, skipped=skipped, error=error)
 
 
 def application_sign(*, application: Application | int, actor, signer_secret: str | None = None,
@@ -346,6 +362,8 @@ def application_sign(*, application: Application | int, actor, signer_secret: st
         if app.state in (State.DELIVERY, State.ARCHIVING, State.ARCHIVED):
             raise TransitionConflict(_("Permohonan %(number)s sudah ditandatangani.")
                                      % {"number": app.tracking_number})
+        if result.error is not None:
+            raise result.error
         raise TransitionRefused(_("Permohonan %(number)s tidak dapat ditandatangani: %(why)s.")
                                 % {"number": app.tracking_number, "why": result.skipped[0][1]})
     return result.signed[0]
@@ -380,3 +398,19 @@ def application_due_recompute(*, application: Application) -> None:
     """Recompute the current state's due time (after a catalog standard-time change)."""
     application.due_at = state_due(application, application.state, application.state_entered_at)
     application.save(update_fields=["due_at"])
+
+
+def applications_personal_data_erase(user) -> dict:
+    """On account closure: drafts that were never submitted (and their photos) are deleted; submitted and
+    withdrawn applications, their files and events are kept, as the Adminduk law and the archive schedule
+    require. Runs inside the closure transaction; files are removed only after it commits."""
+    drafts = list(Application.objects.filter(applicant=user, state=State.DRAFT, submitted_at__isnull=True))
+    names = []
+    for draft in drafts:
+        uploads = list(draft.uploads.all())
+        names += [u.file.name for u in uploads]
+        RequirementUpload.objects.filter(application=draft).delete()
+        draft.delete()
+    storage = RequirementUpload.file.field.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return {"drafts_deleted": len(drafts)}

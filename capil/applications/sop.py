@@ -68,20 +68,20 @@ def filter_events_by_service_slug(queryset, slug: str):
 class StepInfo:
     number: int
     description: str
-    role: str  # a label for people
-    role_code: str
+    role_code: str  # "CITIZEN" or an accounts Role value
+    automated: bool
     minutes: int | None
     working_days: int | None
 
+    @property
+    def role(self) -> str:
+        """Who holds the step, for people (translated when read)."""
+        return role_label(self.role_code, automated=self.automated)
 
-def _steps(version) -> list:
-    cached = getattr(version, "_capil_steps", None)
-    if cached is None:
-        from capil.catalog.selectors import steps_for
 
-        cached = list(steps_for(version))
-        version._capil_steps = cached  # per-request cache on the instance: steps never change in a version
-    return cached
+# A service version never changes once imported, so its steps are cached per process, keyed by the version's
+# primary key and content hash (a re-created database with other content under the same key misses).
+_STEPS_CACHE: dict[tuple[int, str], list[StepInfo]] = {}
 
 
 def _duration(step) -> tuple[int | None, int | None]:
@@ -95,23 +95,31 @@ def _duration(step) -> tuple[int | None, int | None]:
 def steps(version) -> list[StepInfo]:
     """The version's steps, one per official number (a repeated number, "5a"/"5b", is shown once, with the
     first row's text)."""
+    key = (version.pk, version.content_hash)
+    cached = _STEPS_CACHE.get(key)
+    if cached is not None:
+        return cached
+    from capil.catalog.selectors import steps_for
+
     seen = set()
     out = []
-    for step in _steps(version):
+    for step in steps_for(version):
         if step.number in seen:
             continue
         seen.add(step.number)
         minutes, days = _duration(step)
-        out.append(StepInfo(step.number, step.description, role_label(step.role, automated=step.automated),
-                            step.role, minutes, days))
+        out.append(StepInfo(step.number, step.description, step.role, step.automated, minutes, days))
+    if len(_STEPS_CACHE) > 1000:
+        _STEPS_CACHE.clear()
+    _STEPS_CACHE[key] = out
     return out
 
 
 def step_role(version, number: int) -> str | None:
     """The role code (accounts Role value; "CITIZEN" for the applicant) that executes step `number`."""
-    for step in _steps(version):
+    for step in steps(version):
         if step.number == number:
-            return step.role
+            return step.role_code
     return None
 
 
@@ -264,7 +272,7 @@ def output_kind_choices(version) -> list[str]:
 
 
 def output_kind_name(slug: str) -> str:
-    from capil.documents.services import output_kind_get
+    from capil.documents.kinds import output_kind_get
 
     if not slug:
         return ""

@@ -38,7 +38,7 @@ EXECUTORS = frozenset(
 )
 SERVICE_KEYS = frozenset(
     {
-        "title", "name", "summary", "keywords", "category", "channel", "template", "output_kind",
+        "title", "name", "summary", "keywords", "category", "order", "channel", "template", "output_kind",
         "output_kind_choices", "output_kind_field", "fields", "optional", "roles", "automated",
         "requirements_step", "decision", "notes",
     }
@@ -293,6 +293,7 @@ def build_definitions(document: ParsedDocument, overlay: dict) -> list[Definitio
             "category": entry["category"],
             "category_label": category["label"],
             "category_order": int(category.get("order", 99)),
+            "display_order": int(entry.get("order", 50)),
             "channel": entry["channel"],
             "output_kind": entry.get("output_kind") or None,
             "output_kind_choices": list(entry.get("output_kind_choices", [])),

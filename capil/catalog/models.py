@@ -68,6 +68,7 @@ class ServiceVersion(models.Model):
     category = models.SlugField(max_length=60)
     category_label = models.CharField(max_length=120)
     category_order = models.PositiveSmallIntegerField(default=99)
+    display_order = models.PositiveSmallIntegerField(default=50)  # within the category, on the home page
     channel = models.CharField(max_length=20, choices=Channel.choices)
     output_kind = models.CharField(max_length=60, null=True, blank=True)
     output_kind_choices = models.JSONField(default=list)

@@ -66,7 +66,9 @@ def _current_versions():
 
 
 def service_list_public(query: str = "") -> list[ServiceVersion]:
-    versions = _current_versions().select_related("service").order_by("category_order", "document_position")
+    versions = (
+        _current_versions().select_related("service").order_by("category_order", "display_order", "document_position")
+    )
     words = query.lower().split()[:8]
     for word in words:
         versions = versions.filter(search_text__contains=word)
@@ -80,6 +82,7 @@ def service_list_public(query: str = "") -> list[ServiceVersion]:
             not all(w in name for w in words),
             not all(w in official for w in words),
             version.category_order,
+            version.display_order,
             version.document_position,
         )
 

@@ -83,6 +83,7 @@ def _import_one(definition: Definition, source_sha256: str) -> ServiceVersion | 
         category=payload["category"],
         category_label=payload["category_label"],
         category_order=payload["category_order"],
+        display_order=payload["display_order"],
         channel=payload["channel"],
         output_kind=payload["output_kind"],
         output_kind_choices=payload["output_kind_choices"],

@@ -39,6 +39,9 @@ def normalise_phone(raw: str, *, region: str = "ID") -> PhoneNumber:
     text = (raw or "").strip()
     if not text:
         raise ValidationError(_("Nomor HP wajib diisi."), code="required")
+    if text.startswith("(+"):
+        # "(+62) 812 …": the country code written in brackets.
+        text = text[1:].replace(")", " ", 1)
     if any(ch not in _ALLOWED_CHARACTERS for ch in text) or text.count("+") > 1 or "+" in text[1:]:
         raise ValidationError(
             _("Nomor HP hanya boleh berisi angka, spasi, titik, tanda hubung, kurung, dan + di depan."),
@@ -47,6 +50,9 @@ def normalise_phone(raw: str, *, region: str = "ID") -> PhoneNumber:
     digits = "".join(ch for ch in text if ch.isdigit())
     if text.startswith("+"):
         candidate = "+" + digits
+    elif digits.startswith("00") and len(digits) > 10:
+        # "0062 812 …": the international call prefix written instead of the plus.
+        candidate = "+" + digits[2:]
     elif digits.startswith("62") and not digits.startswith("620"):
         # "62812…" typed without the plus is the country code, never a national number: without this
         # it could become +6262812….

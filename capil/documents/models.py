@@ -90,3 +90,34 @@ class DocumentTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class DocumentDraft(models.Model):
+    """A document rendered and numbered but not yet signed: prepared at data entry (SOP step 10), checked
+    by the Kasi, then signed — often many at once — by the Kadis whose name it already carries. Signing
+    turns it into an `IssuedDocument` with the same number and verification code and deletes the draft.
+    Verification knows nothing of drafts: an unsigned PDF is never valid."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40)
+    number = models.CharField(max_length=60, unique=True)
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    holder_name = models.CharField(max_length=300)
+    reference = models.CharField(max_length=60, blank=True, db_index=True)
+    data = models.JSONField()
+    unsigned_pdf = models.FileField(upload_to="documents/drafts/", max_length=200)
+    signature_page = models.PositiveSmallIntegerField()
+    signature_box = models.JSONField()
+    template_sha256 = models.CharField(max_length=64)
+    verification_code = models.CharField(max_length=20, unique=True)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_drafts")
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("draf dokumen")
+        verbose_name_plural = _("draf dokumen")
+
+    def __str__(self) -> str:
+        return self.number

@@ -16,7 +16,6 @@ from .models import DocumentNumberCounter
 
 
 def _sequence_name(kind: str, year: int) -> str:
-    output_kind_get(kind)  # only known kinds get a sequence
     name = f"documents_number_{kind.replace('-', '_')}_{int(year)}"
     if not re.fullmatch(r"[a-z0-9_]{1,63}", name):
         raise ValueError(f"unsafe sequence name {name!r}")
@@ -24,7 +23,8 @@ def _sequence_name(kind: str, year: int) -> str:
 
 
 def document_number_next(*, kind: str, year: int) -> int:
-    """The next sequence number of `kind` in `year` (1, 2, 3, …)."""
+    """The next sequence number of `kind` in `year` (1, 2, 3, …). KeyError for an unknown kind."""
+    output_kind_get(kind)
     if connection.vendor == "postgresql":
         name = _sequence_name(kind, year)
         with connection.cursor() as cursor:

@@ -28,7 +28,7 @@ from capil.audit.services import audit_record
 
 from .forms import output_kind_clean
 from .kinds import OutputKind, output_kind_get
-from .models import DocumentStatus, DocumentTemplate, IssuedDocument
+from .models import DocumentDraft, DocumentStatus, DocumentTemplate, IssuedDocument
 from .numbering import document_number_next
 from .rendering import build_context, render_html, render_pdf
 from .signing import SigningSession, pdf_sign, signing_session_open
@@ -89,40 +89,82 @@ def _prepare(kind: str, data: dict, holder_name: str, reference: str) -> _Prepar
     return _Prepared(kind=definition, data=cleaned, holder_name=holder[:300], reference=(reference or "")[:60])
 
 
-def _issue_prepared(item: _Prepared, *, signer, session: SigningSession, supersedes: IssuedDocument | None = None,
-                    reason: str = "") -> IssuedDocument:
+@dataclass
+class _Rendered:
+    """A numbered, rendered, unsigned document (in memory, or loaded from a `DocumentDraft`)."""
+
+    item: _Prepared
+    number: str
+    year: int
+    sequence: int
+    code: str
+    pdf: bytes
+    signature_page: int
+    signature_box: tuple
+    template_sha256: str
+    draft: DocumentDraft | None = None
+
+
+def _render(item: _Prepared, *, signer) -> _Rendered:
     kind = item.kind
-    issued_at = timezone.now()
-    year = timezone.localtime(issued_at).year
+    now = timezone.now()
+    year = timezone.localtime(now).year
     sequence = document_number_next(kind=kind.slug, year=year)
-    number = kind.format_number(seq=sequence, issued_on=timezone.localdate(issued_at),
+    number = kind.format_number(seq=sequence, issued_on=timezone.localdate(now),
                                 region=settings.CAPIL_DOCUMENTS["REGION_CODE"])
     code = verification_code_new()
     context = build_context(kind=kind, data=item.data, number=number, code=verification_code_display(code),
-                            verification_url=verification_url(code), issued_at=issued_at,
+                            verification_url=verification_url(code), issued_at=now,
                             signer_name=signer.full_name, signer_title=signer_title(), signer_nip=signer.nip)
     html, template_sha256 = render_html(kind, context)
     rendered = render_pdf(kind, html, template_sha256)
+    return _Rendered(item=item, number=number, year=year, sequence=sequence, code=code, pdf=rendered.pdf,
+                     signature_page=rendered.signature_page, signature_box=rendered.signature_box,
+                     template_sha256=template_sha256)
+
+
+def _from_draft(draft: DocumentDraft) -> _Rendered:
+    with default_storage.open(draft.unsigned_pdf.name, "rb") as handle:
+        pdf = handle.read()
+    item = _Prepared(kind=output_kind_get(draft.kind), data=draft.data, holder_name=draft.holder_name,
+                     reference=draft.reference)
+    return _Rendered(item=item, number=draft.number, year=draft.year, sequence=draft.sequence,
+                     code=draft.verification_code, pdf=pdf, signature_page=draft.signature_page,
+                     signature_box=tuple(draft.signature_box), template_sha256=draft.template_sha256, draft=draft)
+
+
+def _sign_and_record(rendered: _Rendered, *, signer, session: SigningSession,
+                     supersedes: IssuedDocument | None = None, reason: str = "") -> IssuedDocument:
+    item, kind = rendered.item, rendered.item.kind
     signed, timestamped = pdf_sign(rendered.pdf, session=session, page=rendered.signature_page,
-                                   box=rendered.signature_box, reason=f"{kind.name} {number}",
+                                   box=rendered.signature_box, reason=f"{kind.name} {rendered.number}",
                                    location=settings.CAPIL_OFFICE.get("city", ""))
     pdf_sha256 = hashlib.sha256(signed).hexdigest()
-    name = default_storage.save(f"documents/{year}/{kind.slug}/{code}.pdf", ContentFile(signed))
+    name = default_storage.save(f"documents/{rendered.year}/{kind.slug}/{rendered.code}.pdf", ContentFile(signed))
     try:
         with transaction.atomic():
+            if rendered.draft is not None:
+                # The draft row is the claim on this number: whoever deletes it signs it, once.
+                deleted, _rows = DocumentDraft.objects.filter(pk=rendered.draft.pk).delete()
+                if not deleted:
+                    raise ValidationError(_("Draf dokumen ini sudah ditandatangani atau dibuang."))
             document = IssuedDocument.objects.create(
-                kind=kind.slug, number=number, year=year, sequence=sequence, holder_name=item.holder_name,
-                reference=item.reference, data=item.data, data_sha256=hashlib.sha256(_canonical(item.data)).hexdigest(),
-                pdf=name, pdf_sha256=pdf_sha256, pdf_size=len(signed), template_sha256=rendered.template_sha256,
-                verification_code=code, signer=signer, signer_name=signer.full_name, signer_title=signer_title(),
-                signer_nip=signer.nip, signer_backend=session.backend, certificate_sha256=session.certificate_sha256,
-                timestamped=timestamped, issued_at=issued_at,
+                kind=kind.slug, number=rendered.number, year=rendered.year, sequence=rendered.sequence,
+                holder_name=item.holder_name, reference=item.reference, data=item.data,
+                data_sha256=hashlib.sha256(_canonical(item.data)).hexdigest(), pdf=name, pdf_sha256=pdf_sha256,
+                pdf_size=len(signed), template_sha256=rendered.template_sha256, verification_code=rendered.code,
+                signer=signer, signer_name=signer.full_name, signer_title=signer_title(), signer_nip=signer.nip,
+                signer_backend=session.backend, certificate_sha256=session.certificate_sha256,
+                timestamped=timestamped, issued_at=timezone.now(),
             )
             audit_record(actor=signer, action="document.issue", target=document,
-                         data={"kind": kind.slug, "number": number, "reference": item.reference,
+                         data={"kind": kind.slug, "number": rendered.number, "reference": item.reference,
                                "backend": session.backend, "supersedes": str(supersedes.pk) if supersedes else ""})
             if supersedes is not None:
                 _mark_superseded(document=supersedes, by=document, actor=signer, reason=reason)
+            if rendered.draft is not None:
+                unsigned = rendered.draft.unsigned_pdf.name
+                transaction.on_commit(lambda: default_storage.delete(unsigned))
     except BaseException:
         default_storage.delete(name)  # the row was not written: leave no orphan file behind
         raise
@@ -138,7 +180,55 @@ def document_issue(*, kind: str, data: dict, holder_name: str, signer, signer_se
     _check_signer(signer)
     item = _prepare(kind, data, holder_name, reference)
     with signing_session_open(user=signer, secret=signer_secret) as session:
-        return _issue_prepared(item, signer=signer, session=session)
+        return _sign_and_record(_render(item, signer=signer), signer=signer, session=session)
+
+
+PREPARER_ROLES = frozenset({Role.OPERATOR, Role.KASI, Role.KADIS})
+
+
+def document_prepare(*, kind: str, data: dict, holder_name: str, signer, prepared_by=None,
+                     reference: str = "") -> DocumentDraft:
+    """Validate, number and render a document for `signer` to sign later (alone or in a batch). The
+    unsigned PDF is stored privately; `document_draft_open` gives it to the Kasi who checks it."""
+    _check_signer(signer)
+    prepared_by = prepared_by or signer
+    if prepared_by.role not in PREPARER_ROLES or not prepared_by.is_active:
+        raise PermissionDenied("only OPERATOR, KASI or KADIS prepare documents")
+    rendered = _render(_prepare(kind, data, holder_name, reference), signer=signer)
+    name = default_storage.save(f"documents/drafts/{rendered.year}/{rendered.code}.pdf", ContentFile(rendered.pdf))
+    try:
+        with transaction.atomic():
+            draft = DocumentDraft.objects.create(
+                kind=rendered.item.kind.slug, number=rendered.number, year=rendered.year, sequence=rendered.sequence,
+                holder_name=rendered.item.holder_name, reference=rendered.item.reference, data=rendered.item.data,
+                unsigned_pdf=name, signature_page=rendered.signature_page,
+                signature_box=list(rendered.signature_box), template_sha256=rendered.template_sha256,
+                verification_code=rendered.code, signer=signer, prepared_by=prepared_by, prepared_at=timezone.now())
+            audit_record(actor=prepared_by, action="document.prepare", target=draft,
+                         data={"kind": draft.kind, "number": draft.number, "reference": draft.reference})
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return draft
+
+
+def document_draft_open(draft: DocumentDraft):
+    """The unsigned PDF of a draft (for the Kasi's check), as an open binary file."""
+    return default_storage.open(draft.unsigned_pdf.name, "rb")
+
+
+def document_draft_discard(*, draft: DocumentDraft, actor, reason: str = "") -> None:
+    """Throw a draft away (data corrected before signing). Its number stays unused: a gap, not a reuse."""
+    if actor.role not in PREPARER_ROLES:
+        raise PermissionDenied("only OPERATOR, KASI or KADIS discard drafts")
+    with transaction.atomic():
+        deleted, _rows = DocumentDraft.objects.filter(pk=draft.pk).delete()
+        if deleted:
+            audit_record(actor=actor, action="document.discard", target_type="documents.documentdraft",
+                         target_id=str(draft.pk), data={"kind": draft.kind, "number": draft.number,
+                                                        "reason": reason[:200]})
+            name = draft.unsigned_pdf.name
+            transaction.on_commit(lambda: default_storage.delete(name))
 
 
 class BatchInterrupted(Exception):
@@ -150,23 +240,33 @@ class BatchInterrupted(Exception):
         self.issued, self.error = issued, error
 
 
-def document_issue_batch(*, items: Iterable[dict], signer, signer_secret: str | None = None) -> list[IssuedDocument]:
-    """Issue many documents with one passphrase entry. Each item is a dict with the keyword arguments of
-    `document_issue` (kind, data, holder_name, reference). All items are validated before anything is
-    signed; a bad item stops the batch before the first signature (ValidationError naming its position)."""
+def document_issue_batch(*, items: Iterable, signer, signer_secret: str | None = None) -> list[IssuedDocument]:
+    """Issue many documents with one passphrase entry (one signing session). Each item is either a
+    `DocumentDraft` prepared for this signer (it is only signed: the fast path of a Kadis's batch) or a dict
+    with the keyword arguments of `document_issue` (kind, data, holder_name, reference: rendered, then
+    signed). All items are checked before the first signature; a bad item stops the batch before anything
+    is signed (ValidationError naming its position)."""
     _check_signer(signer)
-    prepared = []
+    work: list = []
     for position, item in enumerate(items, start=1):
+        if isinstance(item, DocumentDraft):
+            if item.signer_id != signer.pk:
+                raise ValidationError({f"item {position}": [_("Draf ini disiapkan untuk penanda tangan lain.")]})
+            if not DocumentDraft.objects.filter(pk=item.pk).exists():
+                raise ValidationError({f"item {position}": [_("Draf ini sudah ditandatangani atau dibuang.")]})
+            work.append(item)
+            continue
         try:
-            prepared.append(_prepare(item.get("kind", ""), item.get("data") or {}, item.get("holder_name", ""),
-                                     item.get("reference", "")))
+            work.append(_prepare(item.get("kind", ""), item.get("data") or {}, item.get("holder_name", ""),
+                                 item.get("reference", "")))
         except ValidationError as exc:
             raise ValidationError({f"item {position}": exc.messages}) from exc
     issued: list[IssuedDocument] = []
     with signing_session_open(user=signer, secret=signer_secret) as session:
-        for item in prepared:
+        for item in work:
             try:
-                issued.append(_issue_prepared(item, signer=signer, session=session))
+                rendered = _from_draft(item) if isinstance(item, DocumentDraft) else _render(item, signer=signer)
+                issued.append(_sign_and_record(rendered, signer=signer, session=session))
             except Exception as exc:
                 if not issued:
                     raise
@@ -230,7 +330,8 @@ def document_supersede(*, document: IssuedDocument, data: dict, signer, reason: 
     item = _prepare(document.kind, data, holder_name or document.holder_name,
                     document.reference if reference is None else reference)
     with signing_session_open(user=signer, secret=signer_secret) as session:
-        return _issue_prepared(item, signer=signer, session=session, supersedes=document, reason=reason)
+        return _sign_and_record(_render(item, signer=signer), signer=signer, session=session, supersedes=document,
+                                reason=reason)
 
 
 def document_template_save(*, kind: str, source: str, actor, request=None) -> DocumentTemplate:

@@ -447,5 +447,9 @@ def pdf_sign(pdf: bytes, *, session: SigningSession, page: int, box: tuple[float
     output = io.BytesIO()
     when = timezone.localtime().strftime("%d-%m-%Y %H:%M WITA")
     params = {"signer": _stamp_text(session.signer_name), "when": when}
-    pdf_signer.sign_pdf(writer, output=output, appearance_text_params=params)
+    # Reserving the signature's space up front spares pyHanko a dry-run signature (and, with a TSA, a
+    # second time-stamp request) that it would otherwise make only to measure the size.
+    certificates = 1 + len(list(session.signer.cert_registry))
+    reserved = 4096 + 2048 * certificates + (8192 if timestamper is not None else 0)
+    pdf_signer.sign_pdf(writer, output=output, appearance_text_params=params, bytes_reserved=reserved)
     return output.getvalue(), timestamper is not None

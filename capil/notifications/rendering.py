@@ -4,6 +4,7 @@ no personal numbers), e-mail subject/plain text/HTML, and masking of addresses f
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -97,9 +98,15 @@ def sms_text(raw: str) -> SmsText:
     return SmsText(text=text, segments=segments, septets=gsm7_septets(text))
 
 
+@lru_cache(maxsize=256)
+def _compiled(source: str):
+    # Keyed by the text itself, so an edited template is compiled afresh in every process.
+    return _ENGINE.from_string(source)
+
+
 def render_template_text(source: str, context: dict) -> str:
     try:
-        return _ENGINE.from_string(source).render(Context(context, autoescape=False))
+        return _compiled(source).render(Context(context, autoescape=False))
     except TemplateSyntaxError as exc:
         raise NotificationRenderError(f"Template error: {exc}") from exc
 
@@ -159,6 +166,7 @@ def notification_settings() -> dict:
         "SENDING_TIMEOUT": 300.0,
         "SWEEP_INTERVAL": 30.0,
         "ENQUEUE_GRACE": 60.0,
+        "LOST_TASK_AFTER": 900.0,
         "SMS_MAX_SEGMENTS": 3,
         "OUTBOX_DIR": str(settings.VAR_DIR / "outbox"),
     }

@@ -5,6 +5,7 @@ from django.db.models import Count, QuerySet
 from capil.core.phones import normalise_phone
 
 from .channels.development import read_dev_messages
+from .defaults import EVENTS
 from .models import Notification, State
 from .services import _subject_ref
 
@@ -46,3 +47,25 @@ def dev_messages(phone: str | None = None, *, email: str | None = None, limit: i
     elif email:
         address = email.strip().lower()
     return read_dev_messages(address=address, limit=limit)
+
+
+def template_rows() -> list[dict]:
+    """Every (event, channel, language) an administrator can edit, with whether it differs from the default."""
+    from .channels import channel_registry
+    from .defaults import default_text
+    from .models import NotificationTemplate
+
+    edited = {(t.event, t.channel, t.language): t for t in NotificationTemplate.objects.all()}
+    rows = []
+    for event, spec in EVENTS.items():
+        for channel in channel_registry():
+            for language in ("id", "en"):
+                row = edited.get((event, channel, language))
+                default = default_text(event, channel, language)
+                rows.append({
+                    "event": event, "label": spec.label, "channel": channel, "language": language,
+                    "customised": row is not None and default is not None and (row.title, row.body) != default,
+                    "missing": row is None and default is None,
+                    "updated_at": row.updated_at if row else None,
+                })
+    return rows

@@ -12,6 +12,7 @@ killed worker) is found by the sweep too. Duplicate tasks for one row are harmle
 import hashlib
 import logging
 import random
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -71,12 +72,15 @@ def template_for(*, event: str, channel: str, language: str) -> tuple[str, str]:
     """(title, body) of an event on a channel in a language: the edited row, else the shipped default, else
     the same in Bahasa Indonesia, else the channel's fallback channel."""
     fallback = get_channel(channel).template_fallback
-    for ch in filter(None, (channel, fallback)):
-        for lang in dict.fromkeys((language, settings.LANGUAGE_CODE)):
-            row = NotificationTemplate.objects.filter(event=event, channel=ch, language=lang).first()
-            if row is not None:
-                return row.title, row.body
-            text = default_text(event, ch, lang)
+    channels = [ch for ch in (channel, fallback) if ch]
+    languages = list(dict.fromkeys((language, settings.LANGUAGE_CODE)))
+    edited = {
+        (row.channel, row.language): (row.title, row.body)
+        for row in NotificationTemplate.objects.filter(event=event, channel__in=channels, language__in=languages)
+    }
+    for ch in channels:
+        for lang in languages:
+            text = edited.get((ch, lang)) or default_text(event, ch, lang)
             if text is not None:
                 return text
     raise NotificationRenderError(f"No template for event {event!r} on channel {channel!r}.")
@@ -188,7 +192,8 @@ def _dispatch(notification_ids: list[int], *, priority: int = 0) -> None:
     task = deliver_notification.using(priority=priority) if backend.supports_priority else deliver_notification
     for notification_id in notification_ids:
         task.enqueue(notification_id)
-    Notification.objects.filter(pk__in=notification_ids, task_enqueued_at__isnull=True).update(
+    # Only rows still waiting: a backend that ran the task already (immediate) has recorded its outcome.
+    Notification.objects.filter(pk__in=notification_ids, task_enqueued_at__isnull=True, state=State.QUEUED).update(
         task_enqueued_at=timezone.now()
     )
     sweep_ensure_scheduled()
@@ -230,7 +235,8 @@ def notification_deliver(*, notification_id: int) -> str:
     notification = Notification.objects.get(pk=notification_id)
     try:
         channel = get_channel(notification.channel)
-        receipt = channel.send(_message_for(notification))
+        message = _message_for(notification)
+        receipt = channel.send(message)
     except PermanentFailure as exc:
         return _record_dead(notification, token, reason=exc.reason, kind=FailureKind.PERMANENT)
     except TemporaryFailure as exc:
@@ -238,14 +244,16 @@ def notification_deliver(*, notification_id: int) -> str:
     except Exception as exc:  # an unexpected error in a channel is treated as temporary, never lost
         logger.exception("notification #%s: channel %s raised", notification.pk, notification.channel)
         return _record_retry(notification, token, reason=f"{type(exc).__name__}", retry_after=None)
-    return _record_sent(notification, token, provider_message_id=receipt.provider_message_id)
+    return _record_sent(notification, token, provider_message_id=receipt.provider_message_id,
+                        had_attachments=bool(message.attachments))
 
 
 def _held(notification: Notification, token: str):
     return Notification.objects.filter(pk=notification.pk, state=State.SENDING, claim_token=token)
 
 
-def _record_sent(notification: Notification, token: str, *, provider_message_id: str) -> str:
+def _record_sent(notification: Notification, token: str, *, provider_message_id: str,
+                 had_attachments: bool = False) -> str:
     now = timezone.now()
     fields = {"state": State.SENT, "sent_at": now, "provider_message_id": provider_message_id[:200],
               "failure_kind": FailureKind.NONE, "last_error": "", "claim_token": "", "updated_at": now}
@@ -256,7 +264,8 @@ def _record_sent(notification: Notification, token: str, *, provider_message_id:
         if not _held(notification, token).update(**fields):
             logger.warning("notification #%s sent, but its claim had expired", notification.pk)
             return "stale"
-        NotificationAttachment.objects.filter(notification=notification).update(content=None)
+        if had_attachments:
+            NotificationAttachment.objects.filter(notification=notification).update(content=None)
     logger.info("notification #%s %s/%s sent to %s (attempt %s)", notification.pk, notification.event,
                 notification.channel, mask_address(notification.address), notification.attempts)
     return State.SENT
@@ -325,9 +334,14 @@ def notification_sweep() -> dict[str, int]:
             ).update(state=State.FAILED, failure_kind=FailureKind.TEMPORARY, last_error=reason, claim_token="",
                      next_attempt_at=now, task_enqueued_at=None, updated_at=now)
 
+    # Never enqueued (the process died between commit and enqueue): after ENQUEUE_GRACE. Enqueued but never
+    # run (its task was claimed by a worker that was then killed): only after LOST_TASK_AFTER, which is long
+    # enough that a backlog of waiting tasks is not mistaken for lost ones and doubled.
+    lost_after = timedelta(seconds=float(cfg["LOST_TASK_AFTER"]))
     lost = Notification.objects.filter(
-        Q(task_enqueued_at__isnull=True) | Q(task_enqueued_at__lte=now - grace),
-        state__in=[State.QUEUED, State.FAILED], next_attempt_at__lte=now - grace,
+        Q(task_enqueued_at__isnull=True, next_attempt_at__lte=now - grace)
+        | Q(task_enqueued_at__lte=now - lost_after, next_attempt_at__lte=now - lost_after),
+        state__in=[State.QUEUED, State.FAILED],
     ).order_by("next_attempt_at").values_list("id", flat=True)[:1000]
     ids = list(lost)
     if ids:
@@ -363,6 +377,9 @@ def notification_sweep_scheduled() -> dict[str, int] | None:
     return notification_sweep()
 
 
+_last_sweep_check: dict[str, float] = {}
+
+
 def sweep_ensure_scheduled(*, force: bool = False) -> bool:
     """Start the sweep chain when it is not running (first use, or its task died with a killed worker).
     Cheap: one conditional UPDATE that normally matches nothing."""
@@ -372,6 +389,14 @@ def sweep_ensure_scheduled(*, force: bool = False) -> bool:
     interval = float(notification_settings()["SWEEP_INTERVAL"])
     now = timezone.now()
     stale = now - timedelta(seconds=max(3 * interval, 5.0))
+    if not force:
+        # Called after every delivery: a process looks at most once per interval, and only reads.
+        checked = _last_sweep_check.get("at", 0.0)
+        if time.monotonic() - checked < interval:
+            return False
+        _last_sweep_check["at"] = time.monotonic()
+        if SweepLease.objects.filter(pk=1, next_run_at__gt=stale).exists():
+            return False
     with transaction.atomic():
         lease, created = SweepLease.objects.get_or_create(pk=1, defaults={"next_run_at": now})
         if not created:

@@ -12,6 +12,7 @@ def deliver_notification(notification_id: int) -> str:
     return str(result)
 
 
-@task(queue_name="notifications")
+# Above OTPs (10): recovery is cheap and should not wait behind a backlog.
+@task(queue_name="notifications", priority=20)
 def sweep_notifications() -> dict | None:
     return services.notification_sweep_scheduled()

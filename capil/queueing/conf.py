@@ -6,6 +6,8 @@ from django.conf import settings
 DEFAULTS = {
     # The service group whose letter KTP-el recording bookings carry (B-001 …).
     "booking_group": "B",
+    # The service group of the pick-up counters (named in the "ready for pick-up" notice).
+    "pickup_group": "C",
     # Recording slots: length in minutes and how many people each slot takes.
     "slot_minutes": 60,
     "slot_capacity": 10,

@@ -285,3 +285,13 @@ class Pickup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
+
+
+class HousekeepingLease(models.Model):
+    """A single row: when the periodic housekeeping (reminders, no-show expiry) is next due. Claimed with a
+    conditional UPDATE, so any number of workers run it once per interval."""
+
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"housekeeping due {self.next_run_at:%Y-%m-%d %H:%M:%S}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from . import clock
 from .conf import queueing_setting
 from .models import (
     Booking,
@@ -29,7 +30,7 @@ from .services import QueueError, booking_slot_validate
 def display_state(*, now=None, recent: int = 8) -> dict:
     """What the waiting-room screen shows: the ticket each counter is calling, the last calls, and how
     many wait per group. No personal data: numbers and counters only."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localdate(now)
     counters = list(Counter.objects.filter(is_active=True).order_by("number"))
     open_calls = {
@@ -76,7 +77,7 @@ class CounterPanel:
 
 
 def counter_panel(counter: Counter, *, now=None) -> CounterPanel:
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localdate(now)
     current = (TicketCall.objects.select_related("ticket__group", "ticket__booking__slot")
                .filter(counter=counter, ended_at__isnull=True).order_by("-called_at").first())
@@ -119,7 +120,7 @@ class SlotView:
 
 def slot_availability(day: datetime.date, *, now=None) -> list[SlotView]:
     """Every recording slot of `day`, with the places left and whether it can still be booked."""
-    now = now or timezone.now()
+    now = now or clock.now()
     rows = {s.start: s for s in BookingSlot.objects.filter(date=day)}
     views = []
     for start, end in slot_times(day, queueing_setting("slot_minutes")):
@@ -138,7 +139,7 @@ def slot_availability(day: datetime.date, *, now=None) -> list[SlotView]:
 
 def booking_days(*, now=None) -> list[tuple[datetime.date, int]]:
     """Office days that can be booked, from today to the horizon, with the places left on each."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localdate(now)
     days = []
     for offset in range(queueing_setting("days_ahead") + 1):

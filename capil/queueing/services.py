@@ -12,13 +12,15 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from capil.accounts.models import Role
 from capil.audit.services import audit_record
 from capil.core.phones import normalise_phone
 
+from . import clock
 from .conf import queueing_setting
 from .models import (
     Booking,
@@ -110,7 +112,7 @@ def _booking_transition(booking: Booking, action: str, actor) -> str:
 
 
 def _booking_event(booking: Booking, *, action: str, from_status: str, actor=None, at=None) -> None:
-    BookingEvent.objects.create(booking=booking, at=at or timezone.now(), action=action, from_status=from_status,
+    BookingEvent.objects.create(booking=booking, at=at or clock.now(), action=action, from_status=from_status,
                                 to_status=booking.status, actor=actor if getattr(actor, "pk", None) else None)
 
 
@@ -152,7 +154,7 @@ def ticket_issue(*, group: ServiceGroup, actor=None, request=None) -> Ticket:
     _require_role(actor, COUNTER_ROLES)
     if not group.is_active:
         raise QueueError(_("Kelompok layanan ini sedang tidak melayani."), code="inactive")
-    now = timezone.now()
+    now = clock.now()
     day = timezone.localdate(now)
     with transaction.atomic():
         number = sequence_next(series=group.code, day=day)
@@ -176,7 +178,7 @@ def ticket_call_next(*, counter: Counter, actor, request=None) -> Ticket | None:
     taken with FOR UPDATE SKIP LOCKED (the other counter skips it and takes the next one), and the status
     change is a guarded UPDATE (status still WAITING) that a second caller cannot win."""
     _require_role(actor, COUNTER_ROLES)
-    now = timezone.now()
+    now = clock.now()
     today = timezone.localdate(now)
     with transaction.atomic():
         counter = Counter.objects.select_for_update().get(pk=counter.pk)
@@ -229,7 +231,7 @@ def ticket_recall(*, counter: Counter, ticket_id: int, actor, request=None) -> T
     _require_role(actor, COUNTER_ROLES)
     with transaction.atomic():
         ticket, call, _to = _locked_ticket_at(counter, ticket_id, "recall")
-        TicketCall.objects.filter(pk=call.pk).update(announced_at=timezone.now(),
+        TicketCall.objects.filter(pk=call.pk).update(announced_at=clock.now(),
                                                      announce_count=F("announce_count") + 1)
         audit_record(actor=actor, action="queue.ticket_recall", target=ticket,
                      data={"code": ticket.code, "counter": counter.number}, request=request)
@@ -238,7 +240,7 @@ def ticket_recall(*, counter: Counter, ticket_id: int, actor, request=None) -> T
 
 def _ticket_finish(*, counter: Counter, ticket_id: int, actor, action: str, outcome: str, request) -> Ticket:
     _require_role(actor, COUNTER_ROLES)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         ticket, call, to_status = _locked_ticket_at(counter, ticket_id, action)
         TicketCall.objects.filter(pk=call.pk).update(ended_at=now, outcome=outcome)
@@ -266,7 +268,7 @@ def ticket_transfer(*, counter: Counter, ticket_id: int, to_counter: Counter, ac
         raise QueueError(_("Pilih loket lain sebagai tujuan."), code="same_counter")
     if not to_counter.is_active:
         raise QueueError(_("Loket tujuan sedang tidak aktif."), code="inactive")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         ticket, call, to_status = _locked_ticket_at(counter, ticket_id, "transfer")
         TicketCall.objects.filter(pk=call.pk).update(ended_at=now, outcome=CallOutcome.TRANSFERRED)
@@ -316,7 +318,7 @@ def _slot_start_end(day: datetime.date, start: datetime.time) -> tuple[datetime.
 
 def booking_slot_validate(*, day: datetime.date, start: datetime.time, now=None) -> SlotChoice:
     """Refuse, with the reason, a date or time that cannot be booked."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localdate(now)
     if day < today:
         raise QueueError(_("Tanggal yang dipilih sudah lewat. Pilih tanggal mulai hari ini."), code="past")
@@ -327,8 +329,9 @@ def booking_slot_validate(*, day: datetime.date, start: datetime.time, now=None)
         raise QueueError(_("Kantor tutup pada tanggal itu (akhir pekan atau hari libur). Pilih hari kerja."),
                          code="closed")
     slot_start, slot_end = _slot_start_end(day, start)
-    # A slot can be booked until half its length is left, so the citizen can still get there in time.
-    if now >= slot_start + (slot_end - slot_start) / 2:
+    # A slot can be booked until it ends (places freed by no-shows go to same-day bookers); a late booking
+    # gets its grace period from the moment it was made, see _grace_deadline.
+    if now >= slot_end:
         raise QueueError(_("Jam yang dipilih sudah lewat. Pilih jam lain."), code="past")
     return SlotChoice(day=day, start=start, end=timezone.localtime(slot_end).time())
 
@@ -356,13 +359,15 @@ def _slot_release(slot_id: int) -> None:
     BookingSlot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
+def _booking_notice_context(booking: Booking) -> dict:
+    with translation.override(booking.language):
+        return {"queue_number": booking.code, "date": date_format(booking.date, "l, j F Y"),
+                "time": booking.slot.start.strftime("%H.%M") + " WITA", "cancel_url": booking_manage_url(booking)}
+
+
 def _booking_confirm_notice(booking: Booking, *, key_suffix: str) -> None:
-    _notify(
-        event="booking_confirmed", subject=booking, phone=booking.phone, channels=("sms",),
-        language=booking.language, key_suffix=key_suffix,
-        context={"queue_number": booking.code, "date": booking.date.strftime("%d-%m-%Y"),
-                 "time": booking.slot.start.strftime("%H:%M"), "cancel_url": booking_manage_url(booking)},
-    )
+    _notify(event="booking_confirmed", subject=booking, phone=booking.phone, channels=("sms",),
+            language=booking.language, key_suffix=key_suffix, context=_booking_notice_context(booking))
 
 
 def booking_create(*, phone: str, day: datetime.date, start: datetime.time, statement_accepted: bool,
@@ -371,7 +376,7 @@ def booking_create(*, phone: str, day: datetime.date, start: datetime.time, stat
     phone_e164 = normalise_phone(phone).e164
     if not statement_accepted:
         raise QueueError(_("Anda perlu menyetujui pernyataan untuk mengambil antrian."), code="statement")
-    now = now or timezone.now()
+    now = now or clock.now()
     choice = booking_slot_validate(day=day, start=start, now=now)
     if Booking.objects.filter(phone=phone_e164, status=BookingStatus.BOOKED).exists():
         raise QueueError(_("Nomor HP ini sudah memiliki antrian perekaman yang aktif. Gunakan tautan di SMS "
@@ -389,6 +394,8 @@ def booking_create(*, phone: str, day: datetime.date, start: datetime.time, stat
                              code="active_exists") from None
         _booking_event(booking, action="create", from_status="", at=now)
         _booking_confirm_notice(booking, key_suffix=f"{slot.pk}-{number}")
+        # Reminders and no-show expiry run on the worker; make sure their periodic task is alive.
+        transaction.on_commit(queueing_housekeeping_ensure_scheduled, robust=True)
     return booking
 
 
@@ -409,7 +416,7 @@ def booking_cancel(*, booking: Booking, actor=None, request=None) -> Booking:
 
 def booking_reschedule(*, booking: Booking, day: datetime.date, start: datetime.time, now=None) -> Booking:
     """Move a booking to another slot: the new place is taken and the old one freed in one transaction."""
-    now = now or timezone.now()
+    now = now or clock.now()
     choice = booking_slot_validate(day=day, start=start, now=now)
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
@@ -432,9 +439,11 @@ def booking_reschedule(*, booking: Booking, day: datetime.date, start: datetime.
 
 
 def _grace_deadline(booking: Booking) -> datetime.datetime:
+    """Until when the citizen may check in: the slot's start (or the moment of booking, for a place taken
+    after the slot began) plus the grace period."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.datetime.combine(booking.date, booking.slot.start), tz)
-    return start + datetime.timedelta(minutes=queueing_setting("no_show_grace_minutes"))
+    return max(start, booking.created_at) + datetime.timedelta(minutes=queueing_setting("no_show_grace_minutes"))
 
 
 def booking_parse_number(text: str) -> int | None:
@@ -450,7 +459,7 @@ def booking_check_in(*, number: str, actor, request=None, now=None) -> Booking:
     """The citizen shows the queue number at the office (SOP step 7): the booking joins today's queue of
     the recording group as a ticket with the same number."""
     _require_role(actor, COUNTER_ROLES)
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localdate(now)
     parsed = booking_parse_number(number)
     booking = (Booking.objects.select_related("slot").filter(date=today, number=parsed).first()
@@ -486,7 +495,7 @@ def booking_mark_recorded(*, booking: Booking, actor, counter: Counter | None = 
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         from_status = booking.status
         booking.status = _booking_transition(booking, "record", actor)
-        booking.recorded_at = timezone.now()
+        booking.recorded_at = clock.now()
         booking.save(update_fields=["status", "recorded_at"])
         ticket = Ticket.objects.filter(booking=booking).first()
         if ticket is not None and ticket.status == TicketStatus.CALLED and ticket.counter_id:
@@ -500,7 +509,7 @@ def booking_mark_recorded(*, booking: Booking, actor, counter: Counter | None = 
 def bookings_expire_no_shows(*, now=None) -> int:
     """Bookings not checked in by their slot's start plus the grace period become no-shows; their places
     are freed for others (same-day bookings and walk-ins). Safe to run often and from several workers."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localdate(now)
     expired = 0
     candidates = (Booking.objects.filter(status=BookingStatus.BOOKED, date__lte=today).select_related("slot")
@@ -523,7 +532,7 @@ def bookings_expire_no_shows(*, now=None) -> int:
 def bookings_send_reminders(*, now=None) -> int:
     """SMS a reminder the day before (from the configured hour, WITA) to bookings made before that day.
     Idempotent: a booking is reminded once (reminder_sent_at, and the outbox's idempotency key)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     local = timezone.localtime(now)
     if local.hour < queueing_setting("reminder_hour"):
         return 0
@@ -542,8 +551,7 @@ def bookings_send_reminders(*, now=None) -> int:
             booking.save(update_fields=["reminder_sent_at"])
             _notify(event="booking_reminder", subject=booking, phone=booking.phone, channels=("sms",),
                     language=booking.language, key_suffix=f"{booking.date:%Y%m%d}",
-                    context={"queue_number": booking.code, "date": booking.date.strftime("%d-%m-%Y"),
-                             "time": booking.slot.start.strftime("%H:%M"), "cancel_url": booking_manage_url(booking)})
+                    context=_booking_notice_context(booking))
             sent += 1
     return sent
 
@@ -573,6 +581,13 @@ def booking_slot_set_capacity(*, slot_day: datetime.date, start: datetime.time, 
 # Pick-up of printed KTP-el and KIA
 
 
+def pickup_location() -> str:
+    """Where printed cards are collected: the counters serving the pick-up group ("Loket 2")."""
+    names = Counter.objects.filter(is_active=True, groups__code=queueing_setting("pickup_group")).values_list(
+        "name", flat=True)
+    return ", ".join(names)
+
+
 def pickup_mark_ready(*, actor, kind: str, reference: str, holder_name: str, nik_suffix: str, phone: str = "",
                       email: str = "", booking: Booking | None = None, request=None) -> Pickup:
     """The card is printed and waits at the pick-up counter (SOP KTP-el step 9, KIA step 17): SMS (and
@@ -593,7 +608,7 @@ def pickup_mark_ready(*, actor, kind: str, reference: str, holder_name: str, nik
         phone = normalise_phone(phone).e164
     if not phone and not email:
         raise QueueError(_("Isi nomor HP atau alamat email untuk pemberitahuan."), code="contact")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -603,9 +618,13 @@ def pickup_mark_ready(*, actor, kind: str, reference: str, holder_name: str, nik
         except IntegrityError:
             raise QueueError(_("Dokumen dengan nomor ini sudah tercatat siap diambil."), code="duplicate") from None
         channels = tuple(name for name, value in (("sms", phone), ("email", email)) if value)
+        language = booking.language if booking else None
+        with translation.override(language or translation.get_language()):
+            document_name = str(pickup.get_kind_display())
         _notify(event="ready_for_pickup", subject=pickup, phone=phone or None, email=email or None,
-                channels=channels, language=booking.language if booking else None,
-                context={"reference": reference, "document": str(pickup.get_kind_display())})
+                channels=channels, language=language,
+                context={"tracking_number": reference, "document_name": document_name,
+                         "location": pickup_location()})
         audit_record(actor=actor, action="pickup.ready", target=pickup, data={"kind": kind, "reference": reference},
                      request=request)
     return pickup
@@ -635,7 +654,7 @@ def pickup_hand_over(*, pickup: Pickup, actor, reference: str, nik_suffix: str, 
                              % {"n": locked.failed_checks}, code="held")
         matches = (reference.strip().upper() == locked.reference and nik_suffix.strip() == locked.nik_suffix)
         if matches:
-            locked.status, locked.collected_at, locked.handed_over_by = to_status, timezone.now(), actor
+            locked.status, locked.collected_at, locked.handed_over_by = to_status, clock.now(), actor
             locked.receiver_name, locked.receiver_relation = receiver_name.strip(), receiver_relation
             locked.receiver_document, locked.receiver_id_suffix = receiver_document, receiver_id_suffix.strip()[:4]
             locked.save(update_fields=["status", "collected_at", "handed_over_by", "receiver_name",
@@ -651,3 +670,54 @@ def pickup_hand_over(*, pickup: Pickup, actor, reference: str, nik_suffix: str, 
                      data={"reference": locked.reference, "failed_checks": locked.failed_checks}, request=request)
     raise QueueError(_("Nomor atau 4 digit terakhir NIK tidak cocok dengan dokumen yang siap diambil. Jangan "
                        "serahkan dokumen."), code="mismatch")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Housekeeping: reminders the day before and no-show expiry, every few minutes on the task worker.
+
+HOUSEKEEPING_INTERVAL = datetime.timedelta(minutes=5)
+
+
+def queueing_housekeeping(*, now=None) -> dict[str, int]:
+    now = now or clock.now()
+    return {"expired": bookings_expire_no_shows(now=now), "reminded": bookings_send_reminders(now=now)}
+
+
+def queueing_housekeeping_scheduled() -> dict[str, int] | None:
+    """The periodic run as a self-renewing task: whoever claims the lease runs it and schedules the next one
+    in the same transaction; a second chain finds the lease not yet due and ends."""
+    from django.tasks import task_backends
+
+    from .models import HousekeepingLease
+
+    now = clock.now()
+    with transaction.atomic():
+        HousekeepingLease.objects.get_or_create(pk=1, defaults={"next_run_at": now})
+        if not HousekeepingLease.objects.filter(pk=1, next_run_at__lte=now).update(
+                next_run_at=now + HOUSEKEEPING_INTERVAL):
+            return None
+        if task_backends["default"].supports_defer:
+            from .tasks import housekeeping
+
+            housekeeping.using(run_after=now + HOUSEKEEPING_INTERVAL).enqueue()
+    return queueing_housekeeping(now=now)
+
+
+def queueing_housekeeping_ensure_scheduled() -> bool:
+    """Start the chain when it is not running (first start, or its task died with a killed worker)."""
+    from django.tasks import task_backends
+
+    from .models import HousekeepingLease
+
+    if not task_backends["default"].supports_defer:
+        return False  # the immediate (test) backend has no worker; tests call queueing_housekeeping()
+    now = clock.now()
+    with transaction.atomic():
+        lease, created = HousekeepingLease.objects.get_or_create(pk=1, defaults={"next_run_at": now})
+        if not created and not HousekeepingLease.objects.filter(
+                pk=1, next_run_at__lte=now - 3 * HOUSEKEEPING_INTERVAL).update(next_run_at=now):
+            return False
+        from .tasks import housekeeping
+
+        housekeeping.enqueue()
+    return True

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,14 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from capil.accounts.access import role_required
 from capil.accounts.models import Role
+from capil.core import ratelimit
 from capil.core.phones import normalise_phone
 
-from . import forms, selectors, services
+from . import clock, forms, selectors, services
 from .access import access_booking_by_id, access_booking_by_token, access_counter_by_id, access_pickup_by_id
 from .captcha import captcha_new, captcha_verify
 from .conf import queueing_setting
 from .models import BookingStatus, OutputKind, ServiceGroup, Ticket
-from .ratelimit import rate_limit_hit, rate_limit_reached
 
 COUNTER_STAFF = (Role.OPERATOR, Role.KASI, Role.ADMIN)
 REPORT_STAFF = (Role.OPERATOR, Role.KASI, Role.KADIS, Role.ADMIN)
@@ -60,7 +59,7 @@ def display_data(request):
 
 def _draft(request) -> dict | None:
     draft = request.session.get(_SESSION_DRAFT)
-    if not draft or timezone.now().timestamp() - draft.get("at", 0) > _DRAFT_SECONDS:
+    if not draft or clock.now().timestamp() - draft.get("at", 0) > _DRAFT_SECONDS:
         return None
     return draft
 
@@ -69,21 +68,20 @@ def _draft(request) -> dict | None:
 @require_http_methods(["GET", "POST"])
 def booking_start(request):
     ip = _client_ip(request)
-    form = forms.BookingStartForm(request.POST or None)
+    form = forms.BookingStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if rate_limit_reached(scope="captcha-fail", key=ip, limit=queueing_setting("captcha_failures_per_ip")):
+        if ratelimit.is_limited(f"queueing:captcha-fail:ip:{ip}", queueing_setting("captcha_failures_per_ip"), 900):
             form.add_error(None, _("Terlalu banyak jawaban kode keamanan yang salah dari jaringan Anda. Coba lagi "
                                    "15 menit lagi."))
         elif form.is_valid():
             try:
                 captcha_verify(token=form.cleaned_data["captcha_token"], answer=form.cleaned_data["captcha_answer"])
             except ValidationError as exc:
-                rate_limit_hit(scope="captcha-fail", key=ip, limit=queueing_setting("captcha_failures_per_ip"),
-                               window_seconds=15 * 60)
+                ratelimit.hit(f"queueing:captcha-fail:ip:{ip}", queueing_setting("captcha_failures_per_ip"), 900)
                 form.add_error("captcha_answer", exc)
             else:
                 request.session[_SESSION_DRAFT] = {"phone": form.cleaned_data["phone"].e164,
-                                                   "at": timezone.now().timestamp()}
+                                                   "at": clock.now().timestamp()}
                 return redirect("queueing:booking_slot")
         # Each attempt gets a new captcha: a token is good for one answer only.
         form.data = form.data.copy()
@@ -111,7 +109,7 @@ def booking_slot(request):
         messages.warning(request, _("Masukkan nomor HP dan kode keamanan terlebih dahulu."))
         return redirect("queueing:booking_start")
     days = selectors.booking_days()
-    form = forms.SlotForm(request.POST or None)
+    form = forms.SlotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.booking_slot_validate(day=form.cleaned_data["date"], start=form.cleaned_data["time"])
@@ -138,14 +136,13 @@ def booking_confirm(request):
         return redirect("queueing:booking_start" if draft is None else "queueing:booking_slot")
     day = datetime.date.fromisoformat(draft["date"])
     start = datetime.time.fromisoformat(draft["time"])
-    form = forms.StatementForm(request.POST or None)
+    form = forms.StatementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ip = _client_ip(request)
-        if rate_limit_hit(scope="booking-ip", key=ip, limit=queueing_setting("bookings_per_ip_per_hour"),
-                          window_seconds=3600):
+        if not ratelimit.hit(f"queueing:booking:ip:{ip}", queueing_setting("bookings_per_ip_per_hour"), 3600):
             form.add_error(None, _("Terlalu banyak antrian dari jaringan Anda dalam satu jam. Coba lagi nanti."))
-        elif rate_limit_hit(scope="booking-phone", key=draft["phone"],
-                            limit=queueing_setting("bookings_per_phone_per_day"), window_seconds=24 * 3600):
+        elif not ratelimit.hit(f"queueing:booking:phone:{draft['phone']}",
+                               queueing_setting("bookings_per_phone_per_day"), 24 * 3600):
             form.add_error(None, _("Nomor HP ini sudah terlalu sering mengambil antrian hari ini. Coba lagi besok."))
         else:
             try:
@@ -223,10 +220,10 @@ def booking_reschedule(request, token):
         messages.error(request, _("Antrian ini tidak aktif lagi dan tidak dapat diubah."))
         return redirect("queueing:booking_manage", token=token)
     days = selectors.booking_days()
-    form = forms.SlotForm(request.POST or None)
+    form = forms.SlotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if rate_limit_hit(scope="booking-phone", key=booking.phone,
-                          limit=queueing_setting("bookings_per_phone_per_day"), window_seconds=24 * 3600):
+        if not ratelimit.hit(f"queueing:booking:phone:{booking.phone}",
+                             queueing_setting("bookings_per_phone_per_day"), 24 * 3600):
             form.add_error(None, _("Jadwal nomor HP ini sudah terlalu sering diubah hari ini. Coba lagi besok."))
         else:
             try:
@@ -271,7 +268,9 @@ def counter_action(request, pk, action):
     counter = access_counter_by_id(request.user, pk)
     ticket_id = request.POST.get("ticket")
     try:
-        if action == "call":
+        if action not in {"call", "recall", "serve", "no_show", "transfer", "record"}:
+            messages.error(request, _("Tindakan tidak dikenal."))
+        elif action == "call":
             ticket = services.ticket_call_next(counter=counter, actor=request.user, request=request)
             if ticket is None:
                 messages.info(request, _("Tidak ada antrian yang menunggu untuk loket ini."))
@@ -309,8 +308,6 @@ def counter_action(request, pk, action):
                 services.booking_mark_recorded(booking=ticket.booking, actor=request.user, counter=counter,
                                                request=request)
                 messages.success(request, _("Perekaman %(code)s selesai.") % {"code": ticket.code})
-        else:
-            messages.error(request, _("Tindakan tidak dikenal."))
     except services.QueueError as exc:
         messages.error(request, exc.message)
     except Ticket.DoesNotExist:
@@ -321,7 +318,7 @@ def counter_action(request, pk, action):
 @role_required(*COUNTER_STAFF)
 @require_http_methods(["GET", "POST"])
 def ticket_take(request):
-    form = forms.TicketIssueForm(request.POST or None)
+    form = forms.TicketIssueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.ticket_issue(group=form.cleaned_data["group"], actor=request.user, request=request)
@@ -351,7 +348,7 @@ def ticket_print(request, pk):
 @role_required(*COUNTER_STAFF)
 @require_http_methods(["GET", "POST"])
 def booking_check_in(request):
-    form = forms.CheckInForm(request.POST or None)
+    form = forms.CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.booking_check_in(number=form.cleaned_data["number"], actor=request.user,
@@ -361,7 +358,7 @@ def booking_check_in(request):
         else:
             messages.success(request, _("%(code)s hadir dan masuk antrian perekaman.") % {"code": booking.code})
             return redirect("queueing:booking_check_in")
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "queueing/booking_check_in.html", {
         "form": form, "bookings": selectors.bookings_of_day(today), "today": today,
     })
@@ -371,7 +368,7 @@ def booking_check_in(request):
 @require_http_methods(["GET", "POST"])
 def booking_staff_detail(request, pk):
     booking = access_booking_by_id(request.user, pk)
-    form = forms.BookingReadyForm(request.POST or None)
+    form = forms.BookingReadyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.pickup_mark_ready(actor=request.user, kind=OutputKind.KTP_EL, reference=booking.reference,
@@ -395,7 +392,7 @@ def booking_staff_detail(request, pk):
 @role_required(*COUNTER_STAFF)
 @require_http_methods(["GET", "POST"])
 def pickup_list(request):
-    form = forms.PickupReadyForm(request.POST or None)
+    form = forms.PickupReadyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -421,7 +418,7 @@ def pickup_list(request):
 @require_http_methods(["GET", "POST"])
 def pickup_hand_over(request, pk):
     pickup = access_pickup_by_id(request.user, pk)
-    form = forms.HandOverForm(request.POST or None)
+    form = forms.HandOverForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.pickup_hand_over(pickup=pickup, actor=request.user, request=request, **form.cleaned_data)
@@ -442,7 +439,7 @@ def pickup_hand_over(request, pk):
 @role_required(*REPORT_STAFF)
 @require_GET
 def statistics(request):
-    day = forms.parse_day(request.GET.get("tanggal")) or timezone.localdate()
+    day = forms.parse_day(request.GET.get("tanggal")) or clock.today()
     return render(request, "queueing/statistics.html", {
         "stats": selectors.day_statistics(day), "day": day,
         "previous": day - datetime.timedelta(days=1), "next": day + datetime.timedelta(days=1),
@@ -452,7 +449,7 @@ def statistics(request):
 @role_required(*SUPERVISORS)
 @require_http_methods(["GET", "POST"])
 def capacity(request):
-    form = forms.CapacityForm(request.POST or None)
+    form = forms.CapacityForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -463,7 +460,7 @@ def capacity(request):
         else:
             messages.success(request, _("Kuota diperbarui."))
             return redirect(reverse("queueing:capacity") + "?tanggal=" + data["date"].isoformat())
-    day = forms.parse_day(request.GET.get("tanggal") or request.POST.get("date")) or timezone.localdate()
+    day = forms.parse_day(request.GET.get("tanggal") or request.POST.get("date")) or clock.today()
     return render(request, "queueing/capacity.html", {
         "form": form, "day": day, "slots": selectors.slot_availability(day),
         "bookings": selectors.bookings_of_day(day),

@@ -4,6 +4,7 @@ environment; see .env.example for each variable and its default."""
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import BASE_DIR, env_bool, env_int, env_list, env_str, secret_from_env_or_file
 
@@ -23,12 +24,13 @@ INSTALLED_APPS = [
     "capil.core",
     "capil.audit",
     "capil.accounts",
-    "capil.scale",
-    "capil.notifications",
-    "capil.queueing",
     "capil.catalog",
-    "capil.applications",
+    "capil.notifications",
     "capil.documents",
+    "capil.applications",
+    "capil.archive",
+    "capil.queueing",
+    "capil.scale",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +88,13 @@ AUTHENTICATION_BACKENDS = ["capil.accounts.backends.PhoneOrEmailBackend"]
 PASSWORD_HASHERS = [
     "capil.accounts.hashers.Argon2idPasswordHasher",
 ]
+CAPIL_ARGON2 = {
+    "memory_cost": env_int("CAPIL_ARGON2_MEMORY_KIB", 32768),
+    "time_cost": env_int("CAPIL_ARGON2_TIME_COST", 2),
+    "parallelism": env_int("CAPIL_ARGON2_PARALLELISM", 1),
+}
+if CAPIL_ARGON2["memory_cost"] < 19456 or CAPIL_ARGON2["time_cost"] < 2 or CAPIL_ARGON2["parallelism"] < 1:
+    raise ImproperlyConfigured("Argon2id parameters below the OWASP minimum (19456 KiB, 2 passes, 1 lane).")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -274,6 +283,7 @@ CAPIL_NOTIFICATIONS = {
     "SENDING_TIMEOUT": env_int("CAPIL_NOTIFY_SENDING_TIMEOUT", 300),
     "SWEEP_INTERVAL": env_int("CAPIL_NOTIFY_SWEEP_INTERVAL", 30),
     "ENQUEUE_GRACE": env_int("CAPIL_NOTIFY_ENQUEUE_GRACE", 60),
+    "LOST_TASK_AFTER": env_int("CAPIL_NOTIFY_LOST_TASK_AFTER", 900),
     "SMS_MAX_SEGMENTS": env_int("CAPIL_NOTIFY_SMS_MAX_SEGMENTS", 3),
     "OUTBOX_DIR": str(VAR_DIR / "outbox"),
 }

@@ -28,11 +28,6 @@ MAILERS = {
     }
 }
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-# WhiteNoise serves static files straight from the apps in development (no collectstatic needed).
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Notifications stay on this machine: every SMS and e-mail is written under var/outbox/ and listed on the
 # staff page /notifikasi/dev/ (the OTP a newcomer needs is there). CAPIL_SMS_CHANNEL=http uses the gateway.
@@ -43,3 +38,8 @@ if env_str("CAPIL_SMS_CHANNEL", "development") == "development":
         "email": {"BACKEND": "capil.notifications.channels.development.DevelopmentChannel",
                   "OPTIONS": {"address_kind": "email"}},
     }
+# WhiteNoise serves static files straight from the apps in development (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -25,9 +25,6 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # use a fast hasher. Tests about password storage override this.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CAPIL_SITE_URL = "http://testserver"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = True
 
 # SMS through the development channel (files under the temporary VAR_DIR, read with
 # capil.notifications.selectors.dev_messages); e-mail through the locmem mailer (django.core.mail.outbox).
@@ -45,5 +42,8 @@ CAPIL_NOTIFICATIONS = {
     "SENDING_TIMEOUT": 60,
     "OUTBOX_DIR": str(VAR_DIR / "outbox"),
 }
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
 CAPIL_DOCUMENTS = {**CAPIL_DOCUMENTS, "KEY_DIR": VAR_DIR / "pki", "TRUST_ROOTS": [str(VAR_DIR / "pki" / "dev-ca.pem")],  # noqa: F405
                    "TSA_URL": "", "SIGNING_BACKEND": "local"}

@@ -7,7 +7,7 @@ from capil.audit.models import AuditEvent
 from .factories import CitizenFactory
 from .helpers import last_email_to, sms_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 FORM = {
     "full_name": "  Sukarti  ", "phone": "0812-5550-1234", "email": "Sukarti@Contoh.ID",

@@ -133,7 +133,7 @@ def test_url_access(world, app_row):
     for kind in KINDS:
         expected = row["expect"].get(kind, row["expect"].get("*"))
         cache.clear()
-        savepoint = transaction.savepoint()
+        savepoint = transaction.savepoint_create()
         try:
             client = world.client(kind)
             kwargs = row["kwargs"](world) if "kwargs" in row else {}

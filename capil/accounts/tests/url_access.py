@@ -1,7 +1,7 @@
 """URL access rows of the accounts app (format: capil/accounts/tests/test_url_access.py)."""
 
 from capil.accounts import services
-from capil.accounts.models import Role
+from capil.accounts.models import Role, User
 
 from .factories import StaffFactory
 
@@ -14,7 +14,7 @@ CITIZEN_ACTION = {"anonymous": 302, "unverified": 302, "citizen": 302, "other_ci
 
 
 def _reset_link_kwargs(world):
-    path = services.password_reset_link_path(world.citizen)
+    path = services.password_reset_link_path(User.objects.get(pk=world.citizen.pk))
     uidb64, token = path.rstrip("/").split("/")[-2:]
     return {"uidb64": uidb64, "token": token}
 

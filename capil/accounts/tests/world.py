@@ -34,5 +34,7 @@ class World:
         client = Client()
         user = self.user(kind)
         if user is not None:
-            login_client(client, user)
+            # A fresh copy: signing in writes last_login, and the matrix rolls that back after each request,
+            # so the world's own objects must not keep it.
+            login_client(client, type(user).objects.get(pk=user.pk))
         return client

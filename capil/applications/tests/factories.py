@@ -132,8 +132,10 @@ def accept_all(application: Application, operator) -> None:
 
 
 def record_data(application: Application) -> dict:
-    """Data for the step-10 form: the applicant's answers, which is what the operator confirms."""
-    return dict(application.answers) | {"holder_name": application.applicant.full_name}
+    """Data for the step-10 form of the application's output kind, as an operator would enter it."""
+    from capil.documents.samples import sample_data
+
+    return sample_data(application.output_kind)
 
 
 def advance(application: Application, *, to: str, staff_by_role: dict) -> Application:
@@ -162,3 +164,33 @@ def advance(application: Application, *, to: str, staff_by_role: dict) -> Applic
 
 def a_past_date() -> str:
     return date(2026, 11, 18).isoformat()
+
+
+def application_row(*, applicant, state: str = State.VERIFICATION, slug: str = "akta-kelahiran",
+                    with_document: bool = False) -> Application:
+    """For the URL access matrix only: an application already standing in `state`, with one stored upload,
+    made as rows (walking the workflow for every visitor kind of every URL would take minutes). Workflow
+    behaviour is tested through the services elsewhere."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from ..models import RequirementUpload
+    from ..services import _next_serial, tracking_number_format
+
+    catalog_load()
+    version = version_of(slug)
+    now = timezone.now()
+    application = Application.objects.create(
+        tracking_number=tracking_number_format(serial=_next_serial(), year=now.year), service_version=version,
+        applicant=applicant, answers=valid_answers(version), state=state, sop_step=8, state_entered_at=now,
+        submitted_at=None if state == State.DRAFT else now, output_kind=version.output_kind or "")
+    upload = RequirementUpload(application=application, slot="ktp", slot_label="KTP", version=1, sha256="0" * 64,
+                               width=1200, height=900, size=len(document_jpeg()), uploaded_by=applicant)
+    upload.file.save("ktp.jpg", ContentFile(document_jpeg()), save=False)
+    upload.save()
+    if with_document:
+        from capil.documents.tests.factories import issued_document_row
+
+        application.output_document = issued_document_row(reference=application.tracking_number)
+        application.save(update_fields=["output_document"])
+    return application

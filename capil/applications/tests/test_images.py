@@ -4,6 +4,7 @@ The samples under tests/samples/ are copies of /work/shared/samples (documents/ 
 there), kept in the repository so the tests run on a clean clone.
 """
 
+import functools
 import io
 import struct
 import zlib
@@ -45,6 +46,12 @@ HOSTILE_EXPECTED = {
     "ok_progressive.jpg": "accepted",
     "ok_png_named_jpg.jpg": "accepted",
 }
+
+
+@functools.cache
+def normalised_document(name: str):
+    """Each 12-MP sample normalised once per test session (decoding a HEIC takes about a second)."""
+    return normalise_upload(io.BytesIO((DOCUMENTS / name).read_bytes()), slot_label=SLOT)
 
 
 def jpeg_markers(data: bytes) -> list[int]:
@@ -156,7 +163,7 @@ def test_cmyk_jpeg_keeps_its_colours():
 @pytest.mark.parametrize(("name", "shape"), PHONE_PHOTOS)
 def test_phone_photo_comes_out_upright_small_and_without_metadata(name, shape):
     raw = (DOCUMENTS / name).read_bytes()
-    result = normalise_upload(io.BytesIO(raw), slot_label=SLOT)
+    result = normalised_document(name)
     image = assert_clean_jpeg(result)
     assert max(image.size) == MAX_LONG_EDGE  # 12-MP photos are downscaled, exactly to the limit
     if shape == "portrait":
@@ -183,7 +190,7 @@ def test_phone_photo_comes_out_upright_small_and_without_metadata(name, shape):
 
 
 def test_heic_sample_is_accepted_and_normalised():
-    result = normalise_upload(io.BytesIO((DOCUMENTS / "kartu_keluarga_iphone.heic").read_bytes()), slot_label=SLOT)
+    result = normalised_document("kartu_keluarga_iphone.heic")
     assert result.original_format == "HEIF"
     assert (result.width, result.height) == (2000, 1500)
     assert_clean_jpeg(result)
@@ -457,3 +464,36 @@ def test_animated_png_keeps_its_first_frame_only():
     frames[0].save(out, format="PNG", save_all=True, append_images=frames[1:], duration=100)
     image = assert_clean_jpeg(normalise_upload(io.BytesIO(out.getvalue()), slot_label=SLOT))
     assert min(image.getpixel((500, 400))) > 240
+
+
+def _sample_of(fmt: str) -> bytes:
+    if fmt == "HEIF":
+        return (DOCUMENTS / "kartu_keluarga_iphone.heic").read_bytes()
+    if fmt == "JPEG":
+        return (HOSTILE / "ok_progressive.jpg").read_bytes()
+    out = io.BytesIO()
+    with Image.open(HOSTILE / "ok_cmyk.jpg") as source:
+        source.convert("RGB").save(out, format=fmt, **({"quality": 80} if fmt == "WEBP" else {}))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
+@pytest.mark.parametrize("keep", [0.5, 0.9, 0.999])
+def test_truncated_files_are_refused_even_when_pillow_is_told_to_pad_them(monkeypatch, fmt, keep):
+    """WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process when it is imported; the
+    upload check must not depend on that flag."""
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    raw = _sample_of(fmt)
+    assert images.is_complete(raw, fmt)  # the whole file is (and is accepted: see the tests above)
+    with pytest.raises(UploadRejected) as caught:
+        normalise_upload(io.BytesIO(raw[: int(len(raw) * keep)]), slot_label=SLOT)
+    assert caught.value.code == "corrupt"
+
+
+def test_weasyprint_import_does_not_open_the_door_to_truncated_uploads():
+    import weasyprint  # noqa: F401 — imported for its side effect on Pillow
+
+    raw = (HOSTILE / "truncated.jpg").read_bytes()
+    with pytest.raises(UploadRejected) as caught:
+        normalise_upload(io.BytesIO(raw), slot_label=SLOT)
+    assert caught.value.code == "corrupt"

@@ -19,11 +19,13 @@ def standard_time(step) -> str:
 def total_time(total) -> str:
     parts = []
     if total.working_days:
-        parts.append(_("%(n)s hari kerja") % {"n": total.working_days})
+        n = total.working_days
+        parts.append(ngettext("%(n)s hari kerja", "%(n)s hari kerja", n) % {"n": n})
     if total.minutes:
         hours, minutes = divmod(total.minutes, 60)
         if hours:
             parts.append(_("%(h)s jam %(m)s menit") % {"h": hours, "m": minutes})
         else:
-            parts.append(_("%(n)s menit") % {"n": total.minutes})
+            n = total.minutes
+            parts.append(ngettext("%(n)s menit", "%(n)s menit", n) % {"n": n})
     return " + ".join(parts) or "—"

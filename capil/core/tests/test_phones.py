@@ -22,6 +22,10 @@ VALID = [
     ("0896 1234 5678", "+6289612345678"),
     ("6282112345678", "+6282112345678"),  # "62" then 821: never +6262…
     ("+65 8123 4567", "+6581234567"),  # a foreign mobile (SKTT applicants) is kept as it is
+    ("(+62) 812 3456 7890", "+6281234567890"),  # country code in brackets
+    ("0062 812 3456 7890", "+6281234567890"),  # international call prefix instead of the plus
+    ("+62 0812 3456 7890", "+6281234567890"),  # trunk 0 kept after the country code
+    ("62-812-3456-7890", "+6281234567890"),
 ]
 
 INVALID = [
@@ -36,6 +40,9 @@ INVALID = [
     ("++6281234567890", "characters"),
     ("626281234567", "not_mobile"),  # 62 62… is not a mobile number
     ("+62 0812", "invalid"),
+    ("0800 123 4567", "not_mobile"),  # toll-free numbers receive no SMS
+    ("0812/3456/7890", "characters"),
+    ("0062 21 5551234", "not_mobile"),  # Jakarta landline with the international prefix
 ]
 
 

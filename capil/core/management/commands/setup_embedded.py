@@ -14,7 +14,9 @@ STEPS: list[tuple[str, list[str], dict]] = [
     ("createcachetable", [], {"verbosity": 0}),
     ("catalog", ["import"], {"quiet_report": True}),
     ("demo_accounts", [], {}),
+    ("notifications_sweep", ["--schedule"], {}),
     ("documents_dev_pki", [], {}),
+    ("queueing_housekeeping", ["--schedule"], {}),
 ]
 
 

@@ -1,0 +1,63 @@
+"""Two members of staff acting on the same application at the same moment, on PostgreSQL with real
+connections: one wins, the other is told; tracking numbers drawn at once never repeat."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from capil.accounts.models import Role
+
+from ..models import Application, ApplicationEvent, State
+from ..workflow import TransitionConflict, application_transition
+from . import factories
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _race(functions):
+    barrier = threading.Barrier(len(functions))
+    outcomes = [None] * len(functions)
+
+    def runner(i, fn):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = ("ok", fn())
+        except Exception as exc:  # the outcome is what the test inspects
+            outcomes[i] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+def test_two_kasi_at_once_one_wins_the_other_is_told(team):
+    factories.catalog_load()
+    application = factories.advance(factories.submitted(), to=State.KASI_VERIFICATION, staff_by_role=team)
+    other_kasi = factories.staff(Role.KASI, full_name="Kasi Kedua")
+    outcomes = _race([
+        lambda: application_transition(application=application.pk, action="verify", actor=team[Role.KASI],
+                                       expected_state=State.KASI_VERIFICATION),
+        lambda: application_transition(application=application.pk, action="send_back", actor=other_kasi,
+                                       reason="Nama salah", expected_state=State.KASI_VERIFICATION),
+    ])
+    kinds = sorted(kind for kind, _ in outcomes)
+    assert kinds == ["error", "ok"], outcomes
+    error = next(value for kind, value in outcomes if kind == "error")
+    assert isinstance(error, TransitionConflict) and "sudah diproses" in error.message
+    moved = ApplicationEvent.objects.filter(application_id=application.pk, from_state=State.KASI_VERIFICATION)
+    assert moved.count() == 1
+
+
+def test_tracking_numbers_drawn_at_once_are_unique():
+    factories.catalog_load()
+    applicants = [factories.citizen() for _ in range(8)]
+    outcomes = _race([lambda a=a: factories.draft(applicant=a).tracking_number for a in applicants])
+    numbers = [value for kind, value in outcomes if kind == "ok"]
+    assert len(numbers) == 8 and len(set(numbers)) == 8
+    assert Application.objects.count() == 8
