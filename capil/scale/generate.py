@@ -386,6 +386,9 @@ class ScaleData:
         self.notif_w = TableWriter(Notification)
         docs = self._documents_writer()
         writers = [app_w, self.event_w, upload_w, record_w, self.notif_w]
+        archive = ArchiveRows(self) if apps.is_installed("capil.archive") else None
+        if archive is not None:
+            writers += [archive.record_w, archive.key_w]
         # Until the applications model points at IssuedDocument (a UUID key), documents are written unlinked.
         link_documents = Application._meta.get_field("output_document_id" if not hasattr(
             Application, "output_document") else "output_document").is_relation
@@ -507,6 +510,8 @@ class ScaleData:
                 "created_at": created, "submitted_at": submitted, "completed_at": completed,
             })
             counts[state] = counts.get(state, 0) + 1
+            if archive is not None and state == State.ARCHIVED:
+                archive.write(life, answers, submitted, completed, people["ARSIPARIS"])
             # ---- uploads: every version of every slot, the last one current
             for slot, label in version.slots:
                 history = slot_history[slot]
@@ -655,3 +660,82 @@ class ScaleData:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+
+
+class ArchiveRows:
+    """The archive's rows for each archived application (step 18): the record with the copied search fields
+    and a manifest, and the keyed hash of every 16-digit number in it (the applicant's NIK, the form's NIK
+    and KK numbers) — what `archive_seal` writes, except that the manifest lists the sealed rows by id only
+    (scale data has no real files to hash)."""
+
+    def __init__(self, gen: "ScaleData"):
+        from capil.archive.models import ArchivePersonKey, ArchiveRecord
+
+        self.gen = gen
+        self.record_w, self.key_w = TableWriter(ArchiveRecord), TableWriter(ArchivePersonKey)
+        self.record_id, self.key_id = next_id(ArchiveRecord), next_id(ArchivePersonKey)
+        User = get_user_model()
+        self.names = {}
+        self.niks = {}
+        ids = gen.citizen_ids
+        for pk, name, nik in User.objects.filter(pk__in=ids).values_list("pk", "full_name", "nik").iterator(
+                chunk_size=20000):
+            self.names[pk], self.niks[pk] = name, nik
+
+    def write(self, life: Life, answers: dict, submitted, archived_at, archivist: int) -> None:
+        from capil.archive.services import person_number_key
+
+        manifest = {"application": life.pk, "tracking_number": life.tracking, "scale_data": True}
+        raw = str(sorted(manifest.items())).encode()
+        self.record_w.write({
+            "id": self.record_id, "application_id": life.pk, "tracking_number": life.tracking,
+            "service_slug": life.version.slug, "service_name": life.version.name,
+            "applicant_name": self.names.get(life.applicant, ""), "submitted_at": submitted,
+            "archived_at": archived_at, "archived_by_id": archivist, "manifest": manifest,
+            "manifest_sha256": hashlib.sha256(raw).hexdigest(), "last_checked_at": None, "last_check_ok": None,
+        })
+        numbers = {self.niks.get(life.applicant, "")}
+        numbers.update(v for v in answers.values() if isinstance(v, str) and len(v) == 16 and v.isdigit())
+        for number in sorted(n for n in numbers if n):
+            self.key_w.write({"id": self.key_id, "record_id": self.record_id, "number_hash": person_number_key(number)})
+            self.key_id += 1
+        self.record_id += 1
+
+
+def archive_backfill(*, out: Callable[[str], None] = print) -> int:
+    """Archive rows for archived scale applications that have none (data filled before the archive context
+    was installed). Returns how many records were written."""
+    from capil.applications.models import Application, State
+    from capil.archive.models import ArchivePersonKey, ArchiveRecord
+
+    gen = ScaleData(applications=0, out=out)
+    missing = Application.objects.filter(state=State.ARCHIVED, archive_record__isnull=True,
+                                         applicant__email__endswith=SCALE_DOMAIN)
+    gen.citizen_ids = list(missing.values_list("applicant", flat=True).distinct())
+    staff = list(get_user_model().objects.filter(role="ARSIPARIS", email__endswith=SCALE_DOMAIN)
+                 .values_list("pk", flat=True))
+    if not gen.citizen_ids or not staff:
+        return 0
+    versions = {}
+    from capil.catalog.models import ServiceVersion
+
+    for v in ServiceVersion.objects.select_related("service"):
+        versions[v.pk] = Version(v.pk, v.service.slug, v.name, v.output_kind or "", 1, [], [])
+    rows = ArchiveRows(gen)
+    count = 0
+    for pk, tracking, version_id, applicant, answers, submitted, completed in missing.values_list(
+            "pk", "tracking_number", "service_version_id", "applicant", "answers", "submitted_at",
+            "completed_at").iterator(chunk_size=10000):
+        life = Life(gen, pk, versions[version_id], applicant, tracking, submitted)
+        rows.write(life, answers, submitted, completed, staff[pk % len(staff)])
+        count += 1
+        if count % CHUNK == 0:
+            with transaction.atomic():
+                rows.record_w.flush()
+                rows.key_w.flush()
+    with transaction.atomic():
+        rows.record_w.flush()
+        rows.key_w.flush()
+    reset_sequences([ArchivePersonKey, ArchiveRecord])
+    out(f"  archive records written for {count:,} archived applications")
+    return count

@@ -41,6 +41,7 @@ def test_fills_a_consistent_office(filled):
     _uploads_keep_every_version_and_one_current_per_slot()
     _staff_citizens_notifications_and_bookings()
     _the_application_code_reads_it()
+    _the_archive_finds_archived_applications_by_nik()
 
 
 def _applications_over_services_and_states(output):
@@ -101,6 +102,17 @@ def _the_application_code_reads_it():
     app = Application.objects.filter(state=State.ARCHIVED).first()
     timeline = selectors.application_timeline(application=app)
     assert any(step.status == "done" for step in timeline)
+
+
+def _the_archive_finds_archived_applications_by_nik():
+    from capil.archive.models import ArchiveRecord
+    from capil.archive.selectors import archive_search
+
+    archived = Application.objects.filter(state=State.ARCHIVED)
+    assert ArchiveRecord.objects.count() == archived.count()
+    app = archived.select_related("applicant").first()
+    assert app.archive_record in archive_search(person_number=app.applicant.nik)
+    assert app.archive_record in archive_search(number=app.tracking_number)
 
 
 def test_a_second_run_adds_with_new_tracking_numbers(filled):
