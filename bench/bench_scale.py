@@ -96,8 +96,11 @@ def run(bench):
     wanted = int(os.environ.get("BENCH_SCALE_APPLICATIONS", "100000"))
     fill(bench, wanted)
 
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host name
     from django.urls import reverse
     from django.utils import timezone
 
@@ -185,6 +188,12 @@ def run(bench):
     sla = timings_ms(lambda: selectors.sla_month(year=today.year, month=today.month), repeat=7, warmup=1)
     bench.figure(f"SLA figures this month ({events} events) @{label}", median(sla), "ms", baseline=median(base),
                  target=f"value <= {SLA_TARGET_MS}")
+    last = (today.replace(day=1) - timezone.timedelta(days=1))
+    last_events = ApplicationEvent.objects.filter(created_at__gte=start - timezone.timedelta(days=last.day),
+                                                  created_at__lt=start).count()
+    sla_last = timings_ms(lambda: selectors.sla_month(year=last.year, month=last.month), repeat=5, warmup=1)
+    bench.figure(f"SLA figures last month ({last_events} events) @{label}", median(sla_last), "ms",
+                 baseline=median(base), target=f"value <= {SLA_TARGET_MS}")
     kasi = staff_client(Role.KASI)
     sla_url = reverse("applications:sla")
     page_sla = timed_get(kasi, lambda rng: sla_url, repeat=7)
