@@ -4,7 +4,7 @@ SELECT … LIMIT 20 on the same table in the same run. Target: p95 ≤ 50 ms."""
 import random
 from datetime import timedelta
 
-from bench.harness import p95, postgres_url, setup_django, timings_ms
+from bench.harness import median, p95, postgres_url, setup_django, timings_ms
 
 ROWS = 100_000
 
@@ -20,11 +20,10 @@ def run(bench):
 
     from capil.accounts.models import Role, User
     from capil.applications.models import Application, State
-    from capil.applications.selectors import QUEUE_STATES, work_queue
+    from capil.applications.selectors import QUEUE_STATES, work_queue, work_queue_count
     from capil.applications.tests.factories import catalog_load
 
-    if not Application.objects.exists() or Application.objects.count() < ROWS:
-        Application.objects.all().delete() if not Application.objects.filter(events__isnull=False).exists() else None
+    if Application.objects.count() < ROWS:
         catalog_load()
         from capil.catalog.selectors import service_list_public
 
@@ -59,9 +58,20 @@ def run(bench):
                            "WHERE state = %s ORDER BY state_entered_at, id LIMIT 20", [State.VERIFICATION])
             cursor.fetchall()
 
-    baseline = p95(timings_ms(bare, repeat=200))
+    bare_samples = timings_ms(bare, repeat=200)
+    baseline = p95(bare_samples)
     bench.figure("bare indexed SELECT … LIMIT 20, p95", baseline, "ms")
+    bench.figure("bare indexed SELECT … LIMIT 20, median", median(bare_samples), "ms")
     for role in QUEUE_STATES:
-        samples = timings_ms(lambda role=role: work_queue(role=role), repeat=200)
-        bench.figure(f"work queue first page ({role}), p95", p95(samples), "ms", baseline=baseline,
+        # What the queue page reads: the first 20 rows (with service version and claimant) and the count.
+        def page(role=role):
+            work_queue(role=role)
+            work_queue_count(role=role)
+
+        samples = timings_ms(page, repeat=200)
+        bench.figure(f"work queue first page + count ({role}), p95", p95(samples), "ms", baseline=baseline,
                      target="value <= 50")
+        bench.figure(f"work queue first page + count ({role}), median", median(samples), "ms",
+                     baseline=median(bare_samples))
+        rows_only = timings_ms(lambda role=role: work_queue(role=role), repeat=200)
+        bench.figure(f"work queue first page rows only ({role}), p95", p95(rows_only), "ms", baseline=baseline)

@@ -36,11 +36,12 @@ def queue(request):
     items = selectors.work_queue(role=request.user.role, claimed=claimed, user=request.user,
                                  limit=size + 1, offset=(page - 1) * size)
     now = timezone.now()
+    total, capped = selectors.work_queue_count(role=request.user.role)
     rows = [{"application": a, "overdue": selectors.is_overdue(a, now),
              "service_name": sop.service_name(a.service_version)} for a in items[:size]]
     return render(request, "applications/office/queue.html", {
         "rows": rows, "filter": claimed, "page": page, "has_next": len(items) > size,
-        "total": selectors.work_queue_count(role=request.user.role), "role_label": sop.role_label(request.user.role),
+        "total": total, "total_capped": capped, "role_label": sop.role_label(request.user.role),
     })
 
 

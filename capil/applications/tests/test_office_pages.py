@@ -155,3 +155,19 @@ def test_kasi_reassigns_over_http(client, team):
                                           {"to_user": other.pk})
     application.refresh_from_db()
     assert application.claimed_by == other
+
+
+def test_queue_merges_its_states_oldest_first_across_pages(db):
+    from ..selectors import work_queue
+
+    applicant = factories.citizen()
+    now = timezone.now()
+    made = []
+    for minutes, state in ((50, State.DATA_ENTRY), (40, State.VERIFICATION), (30, State.DATA_ENTRY),
+                           (20, State.VERIFICATION), (10, State.KASI_VERIFICATION)):
+        row = factories.application_row(applicant=applicant, state=state)
+        Application.objects.filter(pk=row.pk).update(state_entered_at=now - timedelta(minutes=minutes))
+        made.append(row.pk)
+    first = [a.pk for a in work_queue(role=Role.OPERATOR, limit=2)]
+    second = [a.pk for a in work_queue(role=Role.OPERATOR, limit=2, offset=2)]
+    assert first == made[:2] and second == made[2:4]
