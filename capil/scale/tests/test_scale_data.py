@@ -97,6 +97,15 @@ def _staff_citizens_notifications_and_bookings():
 
 
 def _the_application_code_reads_it():
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    busiest = (Application.objects.values_list("applicant").annotate(n=Count("id")).order_by("-n")[0][0])
+    user = User.objects.get(pk=busiest)
+    with CaptureQueriesContext(connection) as queries:
+        services = [a.service_version.service.slug for a in selectors.applications_of(user=user)]
+    assert len(services) > 1 and len(queries) == 1  # the citizen's list: one query, whatever its length
+
     queue = selectors.work_queue(role=Role.OPERATOR)
     assert all(a.state in (State.VERIFICATION, State.DATA_ENTRY) for a in queue)
     app = Application.objects.filter(state=State.ARCHIVED).first()
