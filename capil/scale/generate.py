@@ -404,8 +404,9 @@ class ScaleData:
 
         for n in range(self.n):
             version = rng.choices(self.versions, self.version_weights)[0]
-            # A few citizens apply often (families with several children): a skewed pick.
-            applicant = citizens[min(ncit - 1, int(ncit * (rng.random() ** 1.6)))]
+            # Most citizens apply once or twice a year; one in ten (families with children, people who move)
+            # makes a fifth of the applications — a handful each, never hundreds.
+            applicant = citizens[rng.randrange(max(1, ncit // 10)) if rng.random() < 0.2 else rng.randrange(ncit)]
             pk = app_id + n
             created = self._created_at(rng)
             tracking = tracking_number_format(serial=serial0 + n, year=timezone.localtime(created).year)
