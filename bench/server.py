@@ -103,7 +103,10 @@ class ProductionServer:
         self.port = sock.getsockname()[1]
         cmd = [sys.executable, "-m", "gunicorn", "capil.wsgi:application", "--bind", f"fd://{sock.fileno()}",
                "--workers", str(self.workers), "--worker-class", "sync", "--backlog", "2048",
-               "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning", "--chdir", str(ROOT),
+               # --preload: the app is imported once, before forking (on a busy machine five workers importing
+               # Django and WeasyPrint each can outlast the worker timeout and be killed while booting).
+               "--preload", "--timeout", "120", "--graceful-timeout", "5", "--log-level", "warning",
+               "--chdir", str(ROOT),
                "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else str(self.tmp)]
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT, pass_fds=[sock.fileno()],
                                      start_new_session=True)
