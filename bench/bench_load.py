@@ -18,6 +18,8 @@ from bench.server import ProductionServer
 
 PAGE_TARGET_MS = 300
 SUBMIT_TARGET_MS = 1500
+# The requests that carry a submission's files or complete it; every other request is a page.
+SUBMIT_KINDS = ("submission: upload one photo", "submission: submit", "submission with uploads")
 
 
 def _env_float_pair(name: str, default: str) -> tuple[float, float]:
@@ -121,7 +123,7 @@ def report(bench, recorder: Recorder, elapsed: float, citizens: int) -> None:
         if kind == "bare view (baseline)":
             continue
         samples = recorder.timings[kind]
-        limit = SUBMIT_TARGET_MS if kind.startswith("submit") else PAGE_TARGET_MS
+        limit = SUBMIT_TARGET_MS if kind.startswith(SUBMIT_KINDS) else PAGE_TARGET_MS
         bench.figure(f"{kind} p95 (n={len(samples)})", p95(samples), "ms", baseline=p95(bare),
                      target=f"value <= {limit}")
         bench.figure(f"{kind} median", median(samples), "ms", baseline=median(bare))

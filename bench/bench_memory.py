@@ -3,7 +3,8 @@ requests — the load test's pages, tracking and submissions, without think time
 is read from /proc/<pid>/status at intervals. Reports RSS after warm-up, at the end, the peak, and the slope
 over the second half (MB per 1,000 requests), beside the idle worker's RSS measured before the first request.
 
-Environment: BENCH_MEMORY_REQUESTS [10000], BENCH_MEMORY_CLIENTS [4].
+Environment: BENCH_MEMORY_REQUESTS [10000], BENCH_MEMORY_CLIENTS [4], BENCH_MEMORY_SECONDS [900: the run
+stops there even short of the request count, and says how many it served].
 """
 
 import json
@@ -62,14 +63,15 @@ def run(bench):
             holder["recorder"] = recorder
             visitor(index, recorder)
 
-        recorder = run_visitors(clients, tracked, seconds=900, budget=total)
+        recorder = run_visitors(clients, tracked, seconds=float(os.environ.get("BENCH_MEMORY_SECONDS", "900")),
+                                budget=total)
         stop.set()
         sampler.join()
         end_mb = rss_kib(pid) / 1024
         if server.worker_pids() != [pid]:
             raise RuntimeError("the worker was replaced during the run (crash or timeout); RSS is meaningless")
     warm = [(n, mb) for n, mb in samples if n >= total * 0.05] or samples
-    second_half = [(n, mb) for n, mb in samples if n >= total / 2]
+    second_half = [(n, mb) for n, mb in samples if n >= recorder.requests / 2]
     print(json.dumps({"bench": bench.name, "requests": recorder.requests, "errors": recorder.error_count,
                       "kinds": {k: len(v) for k, v in recorder.timings.items()}, "samples": len(samples)}),
           flush=True)

@@ -29,7 +29,8 @@ class Response:
 
     @property
     def location(self) -> str:
-        return self.headers.get("location", "")
+        """The redirect target's path (Django may answer with a full URL)."""
+        return urlsplit(self.headers.get("location", "")).path
 
     def csrf_token(self) -> str:
         match = CSRF_INPUT.search(self.body)
@@ -143,13 +144,14 @@ class Browser:
 
     def post_form(self, kind: str, path: str, fields: dict[str, str], *,
                   files: dict[str, tuple[str, bytes]] | None = None, referer: str | None = None,
-                  expect: tuple[int, ...] = (200, 302, 303)) -> Response | None:
+                  expect: tuple[int, ...] = (200, 302, 303),
+                  extra_headers: dict[str, str] | None = None) -> Response | None:
         if files:
             body, ctype = multipart(fields, files)
         else:
             body, ctype = urlencode(fields).encode(), "application/x-www-form-urlencoded"
         headers = {"Content-Type": ctype, "Origin": f"http://{self.host}:{self.port}",
-                   "Referer": f"http://{self.host}:{self.port}{referer or path}"}
+                   "Referer": f"http://{self.host}:{self.port}{referer or path}", **(extra_headers or {})}
         return self.request(kind, "POST", path, body=body, headers=headers, expect=expect)
 
 

@@ -103,12 +103,16 @@ class ProductionServer:
         self.port = sock.getsockname()[1]
         cmd = [sys.executable, "-m", "gunicorn", "capil.wsgi:application", "--bind", f"fd://{sock.fileno()}",
                "--workers", str(self.workers), "--worker-class", "sync", "--backlog", "2048",
-               "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning", "--chdir", str(ROOT),
+               # --preload: the app is imported once, before forking (on a busy machine five workers importing
+               # Django and WeasyPrint each can outlast the worker timeout and be killed while booting).
+               "--preload", "--timeout", "120", "--graceful-timeout", "5", "--log-level", "warning",
+               "--chdir", str(ROOT),
                "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else str(self.tmp)]
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT, pass_fds=[sock.fileno()],
                                      start_new_session=True)
         sock.close()
-        deadline = time.monotonic() + 60
+        # Generous: on a shared, busy machine, five workers importing Django and WeasyPrint take a while.
+        deadline = time.monotonic() + float(os.environ.get("BENCH_SERVER_START_TIMEOUT", "240"))
         while True:
             try:
                 with urllib.request.urlopen(self.base_url + "/healthz", timeout=5) as resp:

@@ -36,14 +36,27 @@ from django.utils import timezone
 
 from .writer import TableWriter, next_id, reset_sequences
 
+CHUNK = 10000  # applications per transaction
 SQLITE_LIMIT = 5000  # applications; above this COPY and PostgreSQL are needed to finish in minutes
 SCALE_DOMAIN = "scale.capil.invalid"
 
-# How often each service is asked for, relative to one another (a city's civil-registry office: births and
-# family cards dominate; keys are matched against the service slug). Services not named weigh 1.
+# How often each service is asked for, relative to one another, in a city of ~700,000: birth certificates,
+# child identity cards and reprinted family cards dominate; moves follow; foreigners' papers are rare.
+# A service not named here (a new SOP) weighs 1.
 SERVICE_WEIGHTS = {
-    "kelahiran": 30, "kartu-keluarga": 24, "kk": 24, "kia": 12, "kematian": 8, "pindah": 9, "datang": 6,
-    "perkawinan": 4, "perceraian": 2, "ktp": 6,
+    "akta-kelahiran": 25, "kia": 15, "cetak-ulang-kk-ktp-el": 12, "gabung-kk-kelahiran": 10,
+    "pindah-luar-daerah": 6, "pendatang-luar-daerah": 6, "akta-kematian": 5, "pindah-dalam-kota": 5,
+    "pecah-kk": 5, "numpang-kk": 4, "gabung-kk-perkawinan": 4, "perubahan-biodata": 3, "akta-perkawinan": 2,
+    "pisah-kk-perceraian": 1.5, "akta-hilang-rusak": 1.5, "akta-perceraian": 1, "batal-pindah": 0.5,
+    "pindah-luar-negeri": 0.2, "datang-luar-negeri": 0.2, "lahir-mati": 0.2, "sktt-wna": 0.1,
+}
+# The SOP's standard times (minutes) are the work itself; what a citizen waits is mostly the queue in front of
+# it. Per state: the share handled at once (within the standard time) and the median wait, in hours, of the
+# rest — so the queues hold a realistic backlog and the SLA page has late steps to show.
+QUEUE_WAIT = {
+    "verification": (0.30, 20), "data_entry": (0.40, 4), "kasi_verification": (0.40, 6),
+    "certification_request": (0.50, 1), "certification": (0.50, 3), "tte_validation": (0.40, 8),
+    "signing": (0.30, 16),
 }
 
 GIVEN = ("Budi", "Siti", "Agus", "Dewi", "Rahmat", "Nur", "Andi", "Sri", "Hendra", "Wati", "Yusuf", "Ayu",
@@ -154,7 +167,7 @@ class Life:
                 "address": address, "language": "id",
                 "idempotency_key": idempotency_key(subject_type=gen.subject_type, subject_id=str(self.pk),
                                                    event=kind, channel=channel, address=address, key_suffix=suffix),
-                "reference": uuid.UUID(int=gen.rng.getrandbits(128), version=4),
+                "reference": uuid.uuid4(),  # unique across runs, whatever the seed
                 "title": "" if channel == "sms" else f"Permohonan {self.tracking}",
                 "body": f"Permohonan {self.tracking}: {kind.replace('_', ' ')}. Lihat {settings.CAPIL_SITE_URL}",
                 "segments": 1 if channel == "sms" else 0,
@@ -170,8 +183,9 @@ class ScaleData:
     """Generates `applications` applications spread over `days` days before now. `out` receives progress."""
 
     def __init__(self, *, applications: int, days: int = 365, seed: int = 1,
-                 out: Callable[[str], None] = print):
+                 out: Callable[[str], None] = print, citizen_ids: list[int] | None = None):
         self.n = applications
+        self.given_citizens = citizen_ids
         self.days = days
         self.rng = random.Random(seed)
         self.out = out
@@ -195,9 +209,9 @@ class ScaleData:
         self._staff()
         self._citizens()
         self._files()
-        with transaction.atomic():
-            self._applications()
-            if apps.is_installed("capil.queueing"):
+        self._applications()
+        if apps.is_installed("capil.queueing"):
+            with transaction.atomic():
                 self._bookings()
         self._finish()
         return self.totals
@@ -209,7 +223,7 @@ class ScaleData:
         versions = []
         for choice in sop.online_services():
             version = sop.online_version_by_slug(choice.slug)
-            weight = next((w for key, w in SERVICE_WEIGHTS.items() if key in choice.slug), 1)
+            weight = SERVICE_WEIGHTS.get(choice.slug, 1)
             slots = [(s.slot, s.label) for s in sop.requirements_for(version, {}) if s.required]
             info = Version(version.pk, choice.slug, choice.name, sop.default_output_kind(version) or "", weight,
                            slots, sop.form_fields(version))
@@ -253,7 +267,11 @@ class ScaleData:
         return f"6471{rng.randint(1, 6):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial % 10000:04d}"
 
     def _citizens(self) -> None:
-        """About one citizen per two applications of the year; a few apply many times (families)."""
+        """About one citizen per two applications of the year; a few apply many times (families). Or the
+        citizens the caller gave (the load test's own)."""
+        if self.given_citizens:
+            self.citizen_ids = list(self.given_citizens)
+            return
         User = get_user_model()
         count = max(10, self.n // 2)
         start_id = next_id(User)
@@ -262,7 +280,6 @@ class ScaleData:
         rng = self.rng
         joined_span = self.days * 86400
         self.citizen_ids = []
-        self.citizen_contact = {}
         for i in range(count):
             pk = start_id + i
             female = rng.random() < 0.52
@@ -276,7 +293,11 @@ class ScaleData:
                           "is_superuser": False, "phone_verified_at": joined, "email_verified_at": joined,
                           "date_joined": joined, "last_login": None})
             self.citizen_ids.append(pk)
-        writer.close()
+            if (i + 1) % 50000 == 0:
+                with transaction.atomic():
+                    writer.flush()
+        with transaction.atomic():
+            writer.close()
         reset_sequences([User])
         self.totals.citizens = count
         self.totals.rows["accounts.User"] = count
@@ -341,13 +362,15 @@ class ScaleData:
         return self.calendar.add(start, standard[0], standard[1])
 
     def _taken(self, version: Version, state: str) -> dt.timedelta:
-        """How long the holder takes: around 40 % of the standard time, about one in ten late."""
+        """How long an application stays in `state`: handled at once (within the standard time) or after a
+        wait in the queue (QUEUE_WAIT)."""
+        rng = self.rng
+        prompt, wait_hours = QUEUE_WAIT.get(state, (0.5, 2))
         standard = version.standards.get(state)
-        if standard is None:
-            hours = _lognormal(self.rng, 2.0, 0.8)
-        else:
-            hours = max(standard[0] / 60 + standard[1] * 24, 0.05) * _lognormal(self.rng, 0.4, 0.7)
-        return dt.timedelta(hours=hours)
+        if rng.random() < prompt:
+            standard_hours = (standard[0] / 60 + standard[1] * 24) if standard else 0.5
+            return dt.timedelta(hours=max(standard_hours, 0.02) * rng.uniform(0.2, 0.95))
+        return dt.timedelta(hours=_lognormal(rng, wait_hours, 0.9))
 
     def _applications(self) -> None:
         from capil.applications.models import Application, ApplicationEvent, RecordEntry, RequirementUpload, State
@@ -362,6 +385,13 @@ class ScaleData:
         record_w = TableWriter(RecordEntry)
         self.notif_w = TableWriter(Notification)
         docs = self._documents_writer()
+        writers = [app_w, self.event_w, upload_w, record_w, self.notif_w]
+        archive = ArchiveRows(self) if apps.is_installed("capil.archive") else None
+        if archive is not None:
+            writers += [archive.record_w, archive.key_w]
+        # Until the applications model points at IssuedDocument (a UUID key), documents are written unlinked.
+        link_documents = Application._meta.get_field("output_document_id" if not hasattr(
+            Application, "output_document") else "output_document").is_relation
         app_id, upload_id, record_id = next_id(Application), next_id(RequirementUpload), next_id(RecordEntry)
         self.event_id, self.notif_id = next_id(ApplicationEvent), next_id(Notification)
         serial0 = self._serial_start(SEQUENCE_NAME)
@@ -374,8 +404,9 @@ class ScaleData:
 
         for n in range(self.n):
             version = rng.choices(self.versions, self.version_weights)[0]
-            # A few citizens apply often (families with several children): a skewed pick.
-            applicant = citizens[min(ncit - 1, int(ncit * (rng.random() ** 1.6)))]
+            # Most citizens apply once or twice a year; one in ten (families with children, people who move)
+            # makes a fifth of the applications — a handful each, never hundreds.
+            applicant = citizens[rng.randrange(max(1, ncit // 10)) if rng.random() < 0.2 else rng.randrange(ncit)]
             pk = app_id + n
             created = self._created_at(rng)
             tracking = tracking_number_format(serial=serial0 + n, year=timezone.localtime(created).year)
@@ -457,6 +488,8 @@ class ScaleData:
                 elif state == State.SIGNING:
                     if docs is not None:
                         document_id = docs.write(life, answers, t, kadis)
+                        if not link_documents:
+                            document_id = None
                     life.event("sign", State.DELIVERY, t, kadis, "KADIS")
                 elif state == State.DELIVERY:
                     life.event("deliver", State.ARCHIVING, t, None, SYSTEM)
@@ -478,6 +511,8 @@ class ScaleData:
                 "created_at": created, "submitted_at": submitted, "completed_at": completed,
             })
             counts[state] = counts.get(state, 0) + 1
+            if archive is not None and state == State.ARCHIVED:
+                archive.write(life, answers, submitted, completed, people["ARSIPARIS"])
             # ---- uploads: every version of every slot, the last one current
             for slot, label in version.slots:
                 history = slot_history[slot]
@@ -502,11 +537,11 @@ class ScaleData:
                                 "backend": "local", "external_reference": "", "entered_by_id": operator,
                                 "entered_at": record})
                 record_id += 1
+            if (n + 1) % CHUNK == 0:
+                self._flush_chunk(docs, writers)
             if (n + 1) % 100000 == 0:
                 self.out(f"  applications: {n + 1:,}")
-        writers = [app_w, self.event_w, upload_w, record_w, self.notif_w]
-        for writer in writers:
-            writer.close()
+        self._flush_chunk(docs, writers)
         if docs is not None:
             docs.close()
         self._serial_advance(SEQUENCE_NAME, serial0 + self.n)
@@ -517,6 +552,16 @@ class ScaleData:
             self.totals.rows[writer.model._meta.label] = writer.count
         if docs is not None:
             self.totals.rows[docs.label] = docs.count
+
+    @staticmethod
+    def _flush_chunk(docs, writers: list[TableWriter]) -> None:
+        """One transaction per chunk, referenced tables first (documents, then applications, then the rows
+        that point at them): the deferred foreign-key checks of a chunk run at its commit."""
+        with transaction.atomic():
+            if docs is not None:
+                docs.writer.flush()
+            for writer in writers:
+                writer.flush()
 
     def _documents_writer(self):
         """Issued documents, when the documents context is installed (it owns the signed PDFs)."""
@@ -616,3 +661,82 @@ class ScaleData:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+
+
+class ArchiveRows:
+    """The archive's rows for each archived application (step 18): the record with the copied search fields
+    and a manifest, and the keyed hash of every 16-digit number in it (the applicant's NIK, the form's NIK
+    and KK numbers) — what `archive_seal` writes, except that the manifest lists the sealed rows by id only
+    (scale data has no real files to hash)."""
+
+    def __init__(self, gen: "ScaleData"):
+        from capil.archive.models import ArchivePersonKey, ArchiveRecord
+
+        self.gen = gen
+        self.record_w, self.key_w = TableWriter(ArchiveRecord), TableWriter(ArchivePersonKey)
+        self.record_id, self.key_id = next_id(ArchiveRecord), next_id(ArchivePersonKey)
+        User = get_user_model()
+        self.names = {}
+        self.niks = {}
+        ids = gen.citizen_ids
+        for pk, name, nik in User.objects.filter(pk__in=ids).values_list("pk", "full_name", "nik").iterator(
+                chunk_size=20000):
+            self.names[pk], self.niks[pk] = name, nik
+
+    def write(self, life: Life, answers: dict, submitted, archived_at, archivist: int) -> None:
+        from capil.archive.services import person_number_key
+
+        manifest = {"application": life.pk, "tracking_number": life.tracking, "scale_data": True}
+        raw = str(sorted(manifest.items())).encode()
+        self.record_w.write({
+            "id": self.record_id, "application_id": life.pk, "tracking_number": life.tracking,
+            "service_slug": life.version.slug, "service_name": life.version.name,
+            "applicant_name": self.names.get(life.applicant, ""), "submitted_at": submitted,
+            "archived_at": archived_at, "archived_by_id": archivist, "manifest": manifest,
+            "manifest_sha256": hashlib.sha256(raw).hexdigest(), "last_checked_at": None, "last_check_ok": None,
+        })
+        numbers = {self.niks.get(life.applicant, "")}
+        numbers.update(v for v in answers.values() if isinstance(v, str) and len(v) == 16 and v.isdigit())
+        for number in sorted(n for n in numbers if n):
+            self.key_w.write({"id": self.key_id, "record_id": self.record_id, "number_hash": person_number_key(number)})
+            self.key_id += 1
+        self.record_id += 1
+
+
+def archive_backfill(*, out: Callable[[str], None] = print) -> int:
+    """Archive rows for archived scale applications that have none (data filled before the archive context
+    was installed). Returns how many records were written."""
+    from capil.applications.models import Application, State
+    from capil.archive.models import ArchivePersonKey, ArchiveRecord
+
+    gen = ScaleData(applications=0, out=out)
+    missing = Application.objects.filter(state=State.ARCHIVED, archive_record__isnull=True,
+                                         applicant__email__endswith=SCALE_DOMAIN)
+    gen.citizen_ids = list(missing.values_list("applicant", flat=True).distinct())
+    staff = list(get_user_model().objects.filter(role="ARSIPARIS", email__endswith=SCALE_DOMAIN)
+                 .values_list("pk", flat=True))
+    if not gen.citizen_ids or not staff:
+        return 0
+    versions = {}
+    from capil.catalog.models import ServiceVersion
+
+    for v in ServiceVersion.objects.select_related("service"):
+        versions[v.pk] = Version(v.pk, v.service.slug, v.name, v.output_kind or "", 1, [], [])
+    rows = ArchiveRows(gen)
+    count = 0
+    for pk, tracking, version_id, applicant, answers, submitted, completed in missing.values_list(
+            "pk", "tracking_number", "service_version_id", "applicant", "answers", "submitted_at",
+            "completed_at").iterator(chunk_size=10000):
+        life = Life(gen, pk, versions[version_id], applicant, tracking, submitted)
+        rows.write(life, answers, submitted, completed, staff[pk % len(staff)])
+        count += 1
+        if count % CHUNK == 0:
+            with transaction.atomic():
+                rows.record_w.flush()
+                rows.key_w.flush()
+    with transaction.atomic():
+        rows.record_w.flush()
+        rows.key_w.flush()
+    reset_sequences([ArchivePersonKey, ArchiveRecord])
+    out(f"  archive records written for {count:,} archived applications")
+    return count

@@ -15,12 +15,11 @@ from django.db.models.fields import NOT_PROVIDED
 
 
 class TableWriter:
-    def __init__(self, model: type[models.Model], *, batch: int = 5000):
+    def __init__(self, model: type[models.Model]):
         self.model = model
         self.fields = [f for f in model._meta.concrete_fields]
         self.columns = [f.column for f in self.fields]
         self.attnames = [f.attname for f in self.fields]
-        self.batch = batch
         self.count = 0
         self._defaults = []
         for field in self.fields:
@@ -34,9 +33,7 @@ class TableWriter:
                 self._defaults.append(NOT_PROVIDED)
         self._json = [isinstance(f, models.JSONField) for f in self.fields]
         self._postgres = connection.vendor == "postgresql"
-        self._pending: list[dict] = []
-        self._copy_cm = None
-        self._copy = None
+        self._pending: list[tuple] = []
 
     def _tuple(self, row: dict) -> tuple:
         values = []
@@ -55,39 +52,36 @@ class TableWriter:
         return tuple(values)
 
     def write(self, row: dict) -> None:
+        """Buffer one row; `flush` writes the buffer. PostgreSQL allows one COPY at a time per connection,
+        so the caller flushes its tables one after another, referenced tables first."""
         self.count += 1
-        if self._postgres:
-            if self._copy is None:
-                cursor = connection.cursor().cursor  # the psycopg cursor behind Django's wrapper
-                columns = ", ".join(f'"{c}"' for c in self.columns)
-                self._copy_cm = cursor.copy(f'COPY "{self.model._meta.db_table}" ({columns}) FROM STDIN')
-                self._copy = self._copy_cm.__enter__()
-            self._copy.write_row(self._tuple(row))
-        else:
-            self._pending.append(row)
-            if len(self._pending) >= self.batch:
-                self._flush()
+        self._pending.append(self._tuple(row))
 
     def write_many(self, rows: Iterable[dict]) -> None:
         for row in rows:
             self.write(row)
 
-    def _flush(self) -> None:
-        if self._pending:
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        if self._postgres:
+            cursor = connection.cursor().cursor  # the psycopg cursor behind Django's wrapper
+            columns = ", ".join(f'"{c}"' for c in self.columns)
+            with cursor.copy(f'COPY "{self.model._meta.db_table}" ({columns}) FROM STDIN') as copy:
+                for values in self._pending:
+                    copy.write_row(values)
+        else:
             objs = []
-            for row in self._pending:
+            for values in self._pending:
                 obj = self.model()
-                for attname, value in zip(self.attnames, self._tuple(row), strict=True):
+                for attname, value in zip(self.attnames, values, strict=True):
                     setattr(obj, attname, value)
                 objs.append(obj)
             self.model.objects.bulk_create(objs, batch_size=500)
-            self._pending = []
+        self._pending = []
 
     def close(self) -> None:
-        if self._copy_cm is not None:
-            self._copy_cm.__exit__(None, None, None)
-            self._copy_cm = self._copy = None
-        self._flush()
+        self.flush()
 
 
 def next_id(model: type[models.Model]) -> int:

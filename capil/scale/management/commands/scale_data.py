@@ -16,11 +16,20 @@ class Command(BaseCommand):
     help = "Fill the database with realistic volume for benchmarks (PostgreSQL above a few thousand)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--applications", type=int, required=True, help="How many applications to add.")
+        parser.add_argument("--applications", type=int, default=0, help="How many applications to add.")
         parser.add_argument("--days", type=int, default=365, help="Spread over this many days before now.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (same seed, same data).")
+        parser.add_argument("--archive-backfill", action="store_true",
+                            help="Only write the archive's rows for archived scale applications that have none "
+                                 "(data filled before the archive context was installed).")
 
     def handle(self, *args, **options):
+        if options["archive_backfill"]:
+            from capil.scale.generate import archive_backfill
+
+            written = archive_backfill(out=self.stdout.write)
+            self.stdout.write(f"Archive rows written for {written:,} applications.")
+            return
         count = options["applications"]
         if count < 1:
             raise CommandError("--applications must be at least 1.")

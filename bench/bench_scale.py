@@ -1,0 +1,235 @@
+"""Pages and figures at city scale, on PostgreSQL: each work queue's first page, a citizen's application list
+and timeline, a tracking-number lookup, archive search by NIK, and the office's SLA figures for this month.
+
+The database (BENCH_SCALE_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/capil_scale) is filled by
+`manage.py scale_data` up to BENCH_SCALE_APPLICATIONS applications (default 100,000; the 1,000,000 run is
+opt-in: BENCH_SCALE_APPLICATIONS=1000000, about 20 minutes to fill on a 2-core machine, once — later runs reuse
+the data). Pages are requested in-process through Django's test client (full middleware, templates,
+sessions), each beside /healthz through the same client as the baseline (a request that does one trivial
+query); queries beside a bare indexed primary-key read.
+"""
+
+import os
+import random
+import time
+
+from bench.harness import median, p95, timings_ms
+
+PAGE_TARGET_MS = 50
+SLA_TARGET_MS = 1000
+REPEAT = int(os.environ.get("BENCH_SCALE_REPEAT", "40"))
+
+
+def scale_url() -> str | None:
+    from bench.harness import postgres_url
+
+    os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/capil_scale")
+    url = os.environ.get("BENCH_SCALE_DATABASE_URL")
+    if url:
+        os.environ["BENCH_DATABASE_URL"] = url
+    else:
+        base = os.environ["BENCH_DATABASE_URL"].rpartition("/")[0]
+        os.environ["BENCH_DATABASE_URL"] = base + "/capil_scale"
+    return postgres_url()
+
+
+def fill(bench, wanted: int) -> None:
+    from django.core.management import call_command
+
+    from capil.applications.models import Application
+    from capil.catalog.selectors import service_list_public
+
+    if not service_list_public():
+        import io
+
+        call_command("catalog", "import", quiet_report=True, stdout=io.StringIO())
+    have = Application.objects.count()
+    if have >= wanted:
+        print(f'{{"bench": "{bench.name}", "data": "reusing {have} applications"}}', flush=True)
+        return
+    started = time.monotonic()
+    call_command("scale_data", applications=wanted - have)
+    elapsed = time.monotonic() - started
+    bench.figure(f"scale_data: {wanted - have} applications filled", (wanted - have) / elapsed, "apps/s")
+
+
+def staff_client(role: str):
+    from django.test import Client
+
+    from capil.accounts.access import _SECOND_FACTOR_SESSION_KEY
+    from capil.accounts.models import User
+    from capil.scale.generate import SCALE_DOMAIN
+
+    user = User.objects.filter(role=role, email__endswith=SCALE_DOMAIN).order_by("pk").first()
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[_SECOND_FACTOR_SESSION_KEY] = {"user": user.pk, "at": "bench"}  # the TOTP step, passed
+    session.save()
+    return client
+
+
+def timed_get(client, path_fn, *, repeat: int = REPEAT) -> list[float]:
+    rng = random.Random(7)
+
+    def one():
+        response = client.get(path_fn(rng))
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code} for {response.request['PATH_INFO']}")
+
+    return timings_ms(one, repeat=repeat, warmup=3)
+
+
+def run(bench):
+    url = scale_url()
+    if not url:
+        bench.skip("needs PostgreSQL: scale figures are measured on PostgreSQL only (set BENCH_SCALE_DATABASE_URL)")
+        return
+    from bench.harness import setup_django
+
+    setup_django(database_url=url)
+    from django.apps import apps
+
+    if not apps.is_installed("capil.applications"):
+        bench.skip("capil.applications is not installed")
+        return
+    wanted = int(os.environ.get("BENCH_SCALE_APPLICATIONS", "100000"))
+    fill(bench, wanted)
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host name
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from capil.accounts.models import Role
+    from capil.applications import selectors
+    from capil.applications.models import Application, ApplicationEvent
+
+    total = Application.objects.count()
+    label = f"{total // 1000}k"
+    anonymous = Client()
+    healthz = timed_get(anonymous, lambda rng: "/healthz")
+    bare_p95, bare_median = p95(healthz), median(healthz)
+
+    def page(name: str, samples: list[float]) -> None:
+        bench.figure(f"{name} p95 @{label}", p95(samples), "ms", baseline=bare_p95, target=f"value <= {PAGE_TARGET_MS}")
+        bench.figure(f"{name} median @{label}", median(samples), "ms", baseline=bare_median)
+
+    # ---- work queues: the first page of each role's queue, and a deep page
+    queue_url = reverse("applications:queue")
+    for role in (Role.OPERATOR, Role.KASI, Role.KADIS, Role.ARSIPARIS):
+        client = staff_client(role)
+        page(f"queue {role.lower()} first page", timed_get(client, lambda rng: queue_url))
+    client = staff_client(Role.OPERATOR)
+    page("queue operator page 50", timed_get(client, lambda rng: queue_url + "?page=50", repeat=REPEAT // 2))
+
+    # ---- a citizen's list and timeline: the citizens with the most applications, and ordinary ones
+    from django.db.models import Count
+
+    from capil.accounts.models import User
+
+    busiest = list(Application.objects.values("applicant").annotate(n=Count("id")).order_by("-n")
+                   .values_list("applicant", flat=True)[:5])
+    sample = _random_rows(Application, 30)
+    clients: dict[int, Client] = {}
+
+    def client_of(user_pk: int) -> Client:
+        if user_pk not in clients:
+            clients[user_pk] = Client()
+            clients[user_pk].force_login(User.objects.get(pk=user_pk))
+        return clients[user_pk]
+
+    mine_url = reverse("applications:mine")
+    page("citizen application list", _timed_requests(
+        [(client_of(pk), mine_url) for pk in busiest + [a for _, a in sample[:10]]]))
+    page("citizen timeline (application page)", _timed_requests(
+        [(client_of(a), reverse("applications:detail", kwargs={"pk": pk})) for pk, a in sample[:15]]))
+
+    # ---- tracking-number lookup and archive search by NIK (query level)
+    numbers = list(Application.objects.filter(pk__in=[pk for pk, _ in sample]).values_list("tracking_number",
+                                                                                             flat=True))
+    pks = [pk for pk, _ in sample]
+    bare_q = timings_ms(lambda: Application.objects.only("id").get(pk=random.choice(pks)), repeat=REPEAT * 2)
+    lookup = timings_ms(lambda: _tracking_lookup(random.choice(numbers)), repeat=REPEAT * 2)
+    bench.figure(f"tracking-number lookup p95 @{label}", p95(lookup), "ms", baseline=p95(bare_q),
+                 target=f"value <= {PAGE_TARGET_MS}")
+    from capil.archive.selectors import archive_search
+
+    archived = list(Application.objects.filter(pk__in=pks, state="archived").select_related("applicant")
+                    .values_list("tracking_number", "applicant__nik"))
+    if archived:
+        search_nik = timings_ms(lambda: list(archive_search(person_number=random.choice(archived)[1])[:20]),
+                                repeat=REPEAT)
+        bench.figure(f"archive search by NIK p95 @{label}", p95(search_nik), "ms", baseline=p95(bare_q),
+                     target=f"value <= {PAGE_TARGET_MS}")
+        search_no = timings_ms(lambda: list(archive_search(number=random.choice(archived)[0])[:20]),
+                               repeat=REPEAT // 2)
+        bench.figure(f"archive search by tracking number p95 @{label}", p95(search_no), "ms",
+                     baseline=p95(bare_q), target=f"value <= {PAGE_TARGET_MS}")
+        arsip = staff_client(Role.ARSIPARIS)
+        search_url = reverse("archive:search")
+        page("archive search page by NIK", timed_get(
+            arsip, lambda rng: search_url + "?person_number=" + rng.choice(archived)[1], repeat=REPEAT // 2))
+
+    # ---- SLA figures for this month (late per step), the selector and the page
+    today = timezone.localdate()
+    start = timezone.make_aware(timezone.datetime(today.year, today.month, 1))
+
+    def bare_sla():
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM {ApplicationEvent._meta.db_table} WHERE created_at >= %s", [start])  # noqa: S608
+            return cur.fetchone()
+
+    events = ApplicationEvent.objects.filter(created_at__gte=start).count()
+    base = timings_ms(bare_sla, repeat=7, warmup=1)
+    sla = timings_ms(lambda: selectors.sla_month(year=today.year, month=today.month), repeat=7, warmup=1)
+    bench.figure(f"SLA figures this month ({events} events) @{label}", median(sla), "ms", baseline=median(base),
+                 target=f"value <= {SLA_TARGET_MS}")
+    last = (today.replace(day=1) - timezone.timedelta(days=1))
+    last_events = ApplicationEvent.objects.filter(created_at__gte=start - timezone.timedelta(days=last.day),
+                                                  created_at__lt=start).count()
+    sla_last = timings_ms(lambda: selectors.sla_month(year=last.year, month=last.month), repeat=5, warmup=1)
+    bench.figure(f"SLA figures last month ({last_events} events) @{label}", median(sla_last), "ms",
+                 baseline=median(base), target=f"value <= {SLA_TARGET_MS}")
+    kasi = staff_client(Role.KASI)
+    sla_url = reverse("applications:sla")
+    page_sla = timed_get(kasi, lambda rng: sla_url, repeat=7)
+    bench.figure(f"SLA page (Kasi) @{label}", median(page_sla), "ms", baseline=median(base),
+                 target=f"value <= {SLA_TARGET_MS}")
+
+
+def _random_rows(model, n: int) -> list[tuple[int, int]]:
+    """(pk, applicant) of about n rows spread over the whole table (ORDER BY random() would scan it all)."""
+    from django.db.models import Max, Min
+
+    bounds = model.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    rng = random.Random(11)
+    wanted = {rng.randint(bounds["low"], bounds["high"]) for _ in range(n * 3)}
+    rows = list(model.objects.filter(pk__in=wanted, submitted_at__isnull=False).values_list("pk", "applicant"))
+    rng.shuffle(rows)
+    return rows[:n]
+
+
+def _timed_requests(pairs, *, repeat: int = REPEAT) -> list[float]:
+    """GET each (client, path) in turn, `repeat` times in all (after one warm-up round)."""
+    for client, path in pairs:
+        client.get(path)
+    samples = []
+    for i in range(repeat):
+        client, path = pairs[i % len(pairs)]
+        start = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code} for {path}")
+    return samples
+
+
+def _tracking_lookup(number: str):
+    """What a status page or the back office's search box does with a typed tracking number."""
+    from capil.applications.models import Application
+
+    return Application.objects.select_related("service_version").get(tracking_number=number)
