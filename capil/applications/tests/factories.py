@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import Image
 
 from capil.accounts.models import Role
@@ -36,9 +37,11 @@ def catalog_load() -> None:
         catalog_import(text=Path(settings.CAPIL_SOP_DOCUMENT).read_text())
         _CATALOG_ROWS = [(model, list(model.objects.order_by("pk"))) for model in models]
         return
-    # Foreign keys are checked at commit (deferred), so the circular Service.current_version is fine.
-    for model, rows in _CATALOG_ROWS:
-        model.objects.bulk_create([copy.copy(row) for row in rows])
+    # Foreign keys are checked at commit (deferred), so the circular Service.current_version is fine — inside
+    # one transaction, also for tests that run in autocommit (transactional and browser tests).
+    with transaction.atomic():
+        for model, rows in _CATALOG_ROWS:
+            model.objects.bulk_create([copy.copy(row) for row in rows])
 
 
 def version_of(slug: str):
