@@ -87,7 +87,8 @@ def driver(database_url: str) -> None:
     received.clear()
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "capil.notifications.tests.worker_settings",
-           "DATABASE_URL": database_url, "CAPIL_TEST_GATEWAY_URL": gateway.url}
+           "DATABASE_URL": database_url, "CAPIL_TEST_GATEWAY_URL": gateway.url,
+           "CAPIL_TEST_SWEEP_INTERVAL": "30"}  # the production default
     os.environ.update(env)
     import django
 
