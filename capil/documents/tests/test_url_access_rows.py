@@ -5,6 +5,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from capil.accounts.models import Role
+from capil.accounts.tests.factories import login_client
 from capil.documents.tests.url_access import URL_ACCESS
 
 from .factories import UserFactory
@@ -35,7 +36,7 @@ def test_row_expectations_hold(client, db, row):
         client.logout()
         user = _visitor(kind)
         if user is not None:
-            client.force_login(user)
+            login_client(client, user)
         url = reverse(row["name"], kwargs=row["kwargs"](None))
         response = getattr(client, row.get("method", "get"))(url)
         assert response.status_code == expected, (kind, url)

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from capil.accounts.models import Role
+from capil.accounts.tests.factories import login_client
 from capil.audit.models import AuditEvent
 from capil.documents.models import DocumentStatus, DocumentTemplate
 from capil.documents.samples import sample_data
@@ -106,7 +107,7 @@ def test_uploads_are_rate_limited(client, db, settings):
 
 def test_staff_register_detail_download_are_audited(client, issued):
     kasi = UserFactory(role=Role.KASI)
-    client.force_login(kasi)
+    login_client(client, kasi)
     assert issued.number in client.get(reverse("documents:register")).content.decode()
     assert client.get(reverse("documents:register"), {"q": "BPN-2026-000123"}).status_code == 200
     detail = client.get(reverse("documents:detail", kwargs={"pk": issued.pk}))
@@ -120,7 +121,7 @@ def test_staff_register_detail_download_are_audited(client, issued):
 
 
 def test_kadis_revokes_through_the_page(client, issued, signer):
-    client.force_login(signer)
+    login_client(client, signer)
     url = reverse("documents:revoke", kwargs={"pk": issued.pk})
     client.post(url, {"reason": ""})
     issued.refresh_from_db()
@@ -132,13 +133,13 @@ def test_kadis_revokes_through_the_page(client, issued, signer):
 
 
 def test_operator_cannot_revoke(client, issued):
-    client.force_login(UserFactory(role=Role.OPERATOR))
+    login_client(client, UserFactory(role=Role.OPERATOR))
     assert client.post(reverse("documents:revoke", kwargs={"pk": issued.pk}), {"reason": "x"}).status_code == 403
 
 
 def test_admin_edits_a_template_and_the_next_document_uses_it(client, signer):
     admin = UserFactory(role=Role.ADMIN)
-    client.force_login(admin)
+    login_client(client, admin)
     url = reverse("documents:template_edit", kwargs={"slug": "kia"})
     source = client.get(url).context["form"].initial["source"]
     assert "documents/pdf/base.html" in source
@@ -166,9 +167,9 @@ def test_admin_edits_a_template_and_the_next_document_uses_it(client, signer):
 
 
 def test_template_pages_are_for_admin_only(client, db):
-    client.force_login(UserFactory(role=Role.KADIS))
+    login_client(client, UserFactory(role=Role.KADIS))
     assert client.get(reverse("documents:templates")).status_code == 403
-    client.force_login(UserFactory(role=Role.ADMIN))
+    login_client(client, UserFactory(role=Role.ADMIN))
     assert client.get(reverse("documents:templates")).status_code == 200
     assert client.get(reverse("documents:template_edit", kwargs={"slug": "tidak-ada"})).status_code == 404
     preview = client.get(reverse("documents:template_preview", kwargs={"slug": "kartu-keluarga"}))
