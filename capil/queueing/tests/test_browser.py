@@ -76,7 +76,7 @@ def test_book_on_a_phone_read_the_sms_and_check_in_at_the_counter(browser_requir
 
         # At the office, 09:05: the operator checks the number in and calls it at Loket 3.
         move_clock(wita(office_day, "09:05"))
-        desk = browser.new_context(viewport={"width": 1280, "height": 900})
+        desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
         desk.add_cookies([{"name": "sessionid", "value": staff_session.cookies["sessionid"].value,
                            "url": live_server.url}])
         counter = desk.new_page()
@@ -86,7 +86,7 @@ def test_book_on_a_phone_read_the_sms_and_check_in_at_the_counter(browser_requir
         expect(counter.get_by_text(f"{code} hadir dan masuk antrian perekaman.")).to_be_visible()
         _shot(counter, "staff-check-in-1280")
 
-        tv = browser.new_context(viewport={"width": 1920, "height": 1080})
+        tv = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="id-ID")
         screen = tv.new_page()
         screen.goto(live_server.url + "/antrian/layar/")
         screen.evaluate("window.__notReloaded = true")
@@ -102,7 +102,7 @@ def test_book_on_a_phone_read_the_sms_and_check_in_at_the_counter(browser_requir
         expect(screen.locator("#now-counter")).to_have_text("Loket 3")
         assert screen.evaluate("window.__notReloaded") is True
         _shot(screen, "display-tv-1920x1080")
-        laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        laptop = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID").new_page()
         laptop.goto(live_server.url + "/antrian/layar/")
         expect(laptop.locator("#now-ticket")).to_have_text(code)
         _shot(laptop, "display-1280")
