@@ -41,3 +41,13 @@ def world(db):
     from capil.accounts.tests.world import World
 
     return World()
+
+
+@pytest.fixture(autouse=True)
+def _office_language_after_each_test():
+    """A request in English leaves English active in the thread; the next test starts in the office's language."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
