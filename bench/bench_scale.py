@@ -124,7 +124,11 @@ def run(bench):
         client = staff_client(role)
         page(f"queue {role.lower()} first page", timed_get(client, lambda rng: queue_url))
     client = staff_client(Role.OPERATOR)
-    page("queue operator page 50", timed_get(client, lambda rng: queue_url + "?page=50", repeat=REPEAT // 2))
+    cursor = ""
+    for _ in range(49):  # walk to page 50 by its cursors, as a desk pressing "Berikutnya" would
+        cursor = selectors.work_queue_page(role=Role.OPERATOR, after=cursor).next_cursor or cursor
+    page("queue operator page 50 (keyset)",
+         timed_get(client, lambda rng: queue_url + "?after=" + cursor, repeat=REPEAT // 2))
 
     # ---- a citizen's list and timeline: the citizens with the most applications, and ordinary ones
     from django.db.models import Count
@@ -173,6 +177,23 @@ def run(bench):
         search_url = reverse("archive:search")
         page("archive search page by NIK", timed_get(
             arsip, lambda rng: search_url + "?person_number=" + rng.choice(archived)[1], repeat=REPEAT // 2))
+        page("archive search page by a part of a number", timed_get(
+            arsip, lambda rng: search_url + "?number=" + rng.choice(archived)[0][-6:], repeat=REPEAT // 2))
+        page("archive page, newest (no search)", timed_get(arsip, lambda rng: search_url, repeat=REPEAT // 2))
+        from capil.core.pagination import cursor_encode
+
+        # The position of the 50,000th newest record: what "Berikutnya" pressed 2,000 times would reach.
+        deep = archive_search().only("id", "archived_at")[50_000 - 1:50_000].first() or archive_search().last()
+        deep_cursor = cursor_encode(deep.archived_at, deep.pk)
+        page("archive page 2,000 deep (keyset)",
+             timed_get(arsip, lambda rng: search_url + "?after=" + deep_cursor, repeat=REPEAT // 2))
+
+    # ---- the delivery log (outbox), newest first, with its per-state counts
+    admin_log = staff_client(Role.KASI)
+    log_url = reverse("notifications:log")
+    page("notification log first page", timed_get(admin_log, lambda rng: log_url, repeat=REPEAT // 2))
+    page("notification log, dead letters", timed_get(admin_log, lambda rng: log_url + "?state=dead",
+                                                     repeat=REPEAT // 2))
 
     # ---- SLA figures for this month (late per step), the selector and the page
     today = timezone.localdate()

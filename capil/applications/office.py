@@ -28,19 +28,14 @@ def queue(request):
     claimed = request.GET.get("filter", "all")
     if claimed not in ("all", "mine", "free"):
         claimed = "all"
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    size = selectors.QUEUE_PAGE_SIZE
-    items = selectors.work_queue(role=request.user.role, claimed=claimed, user=request.user,
-                                 limit=size + 1, offset=(page - 1) * size)
+    page = selectors.work_queue_page(role=request.user.role, claimed=claimed, user=request.user,
+                                     after=request.GET.get("after", ""), before=request.GET.get("before", ""))
     now = timezone.now()
     total, capped = selectors.work_queue_count(role=request.user.role)
     rows = [{"application": a, "overdue": selectors.is_overdue(a, now),
-             "service_name": sop.service_name(a.service_version)} for a in items[:size]]
+             "service_name": sop.service_name(a.service_version)} for a in page.items]
     return render(request, "applications/office/queue.html", {
-        "rows": rows, "filter": claimed, "page": page, "has_next": len(items) > size,
+        "rows": rows, "filter": claimed, "page": page,
         "total": total, "total_capped": capped, "role_label": sop.role_label(request.user.role),
     })
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from capil.accounts.models import Role
+from capil.core.pagination import KeysetPage, Position, cursor_decode, cursor_encode, seek
 
 from . import sop
 from .models import Application, ApplicationEvent, RequirementUpload, State
@@ -96,15 +97,17 @@ def application_output_document(*, application: Application):
 # ------------------------------------------------------------------------------------------ queues
 
 def work_queue(*, role: str, claimed: str = "all", user=None, service_slug: str | None = None,
-               limit: int = QUEUE_PAGE_SIZE, offset: int = 0) -> list[Application]:
+               limit: int = QUEUE_PAGE_SIZE, after: Position | None = None,
+               before: Position | None = None) -> list[Application]:
     """What waits for `role`, oldest first (by when it entered its current state). `claimed` is "all",
-    "mine" (claimed by `user`) or "free".
+    "mine" (claimed by `user`) or "free". `after`/`before`: a (state_entered_at, id) position — the rows after
+    it, or the `limit` rows just before it (keyset pagination: page 5,000 costs what page 1 costs).
 
     A role's queue spans several states. `state IN (…) ORDER BY state_entered_at` cannot be read in order
     from the (state, state_entered_at, id) index, so PostgreSQL would sort every waiting row (≈ 600 ms at
-    100,000 applications). Instead each state is read in index order up to the page's end, the short lists
-    are merged here, and only the page's rows are then loaded with their joins."""
-    wanted = offset + limit
+    100,000 applications). Instead each state is read in index order from the position up to the page's end,
+    the short lists are merged here, and only the page's rows are then loaded with their joins."""
+    backwards = before is not None and after is None
     per_state = []
     for state in QUEUE_STATES.get(role, ()):
         qs = Application.objects.filter(state=state)
@@ -114,7 +117,13 @@ def work_queue(*, role: str, claimed: str = "all", user=None, service_slug: str 
             qs = qs.filter(claimed_by__isnull=True)
         if service_slug:
             qs = sop.filter_by_service_slug(qs, service_slug)
-        per_state.append(qs.order_by("state_entered_at", "id").values_list("state_entered_at", "id")[:wanted])
+        if backwards:
+            qs = seek(qs, "state_entered_at", before, forward=False).order_by("-state_entered_at", "-id")
+        else:
+            if after is not None:
+                qs = seek(qs, "state_entered_at", after, forward=True)
+            qs = qs.order_by("state_entered_at", "id")
+        per_state.append(qs.values_list("state_entered_at", "id")[:limit])
     if not per_state:
         return []
     if len(per_state) > 1 and connection.features.supports_slicing_ordering_in_compound:
@@ -122,7 +131,10 @@ def work_queue(*, role: str, claimed: str = "all", user=None, service_slug: str 
         candidates = list(per_state[0].union(*per_state[1:], all=True))
     else:  # SQLite cannot limit the branches of a compound query: one small query per state
         candidates = [row for qs in per_state for row in qs]
-    page_ids = [pk for _, pk in sorted(candidates)[offset:wanted]]
+    if backwards:
+        page_ids = [pk for _, pk in sorted(candidates, reverse=True)[:limit]][::-1]
+    else:
+        page_ids = [pk for _, pk in sorted(candidates)[:limit]]
     rows = (Application.objects.filter(pk__in=page_ids)
             .select_related("service_version", "claimed_by")
             .only("id", "tracking_number", "state", "sop_step", "state_entered_at", "due_at", "claimed_at",
@@ -131,6 +143,31 @@ def work_queue(*, role: str, claimed: str = "all", user=None, service_slug: str 
                   "claimed_by__full_name", "claimed_by__role"))
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in page_ids if pk in by_id]
+
+
+def work_queue_page(*, role: str, claimed: str = "all", user=None, size: int = QUEUE_PAGE_SIZE,
+                    after: str = "", before: str = "") -> KeysetPage:
+    """One page of the work queue for the queue page: the rows and the cursors of the pages around it."""
+    after_at, before_at = cursor_decode(after), cursor_decode(before)
+    if before_at and not after_at:
+        rows = work_queue(role=role, claimed=claimed, user=user, limit=size + 1, before=before_at)
+        if rows:
+            more_before = len(rows) > size
+            rows = rows[-size:]
+            return KeysetPage(rows, next_cursor=_queue_cursor(rows[-1]),
+                              prev_cursor=_queue_cursor(rows[0]) if more_before else "")
+        after_at = None
+    rows = work_queue(role=role, claimed=claimed, user=user, limit=size + 1, after=after_at)
+    if after_at and not rows:  # past the end (the rows moved on meanwhile): the first page
+        return work_queue_page(role=role, claimed=claimed, user=user, size=size)
+    more_after = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(rows, next_cursor=_queue_cursor(rows[-1]) if more_after else "",
+                      prev_cursor=_queue_cursor(rows[0]) if after_at and rows else "")
+
+
+def _queue_cursor(application: Application) -> str:
+    return cursor_encode(application.state_entered_at, application.pk)
 
 
 QUEUE_COUNT_CAP = 500

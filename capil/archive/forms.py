@@ -26,6 +26,15 @@ class ArchiveSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [("", _("Semua layanan")), *archive_services()]
 
+    def clean_number(self) -> str:
+        from .selectors import NUMBER_PART_MIN
+
+        value = "".join(self.cleaned_data["number"].split())
+        if value and len(value) < NUMBER_PART_MIN:
+            raise forms.ValidationError(
+                _("Ketik sedikitnya %(n)d karakter nomor permohonan.") % {"n": NUMBER_PART_MIN}, code="short")
+        return value
+
     def clean_person_number(self) -> str:
         value = "".join(self.cleaned_data["person_number"].split()).replace(".", "")
         if value:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -14,6 +15,10 @@ from capil.core.workdays import WITA
 from .models import ArchiveRecord
 
 ARCHIVE_ROLES = frozenset({Role.ARSIPARIS, Role.KASI, Role.KADIS, Role.ADMIN})
+# A whole tracking number ("BPN-2026-000123") is looked up exactly through its unique index; a part of one
+# ("000123", "2026-0001") by a substring match, which PostgreSQL answers from a trigram index (migration 0002).
+WHOLE_TRACKING_NUMBER = re.compile(r"^[A-Z]{2,10}-\d{4}-\d{6,}$")
+NUMBER_PART_MIN = 3  # a trigram index cannot narrow a search for fewer characters
 
 
 def access_archive(user) -> None:
@@ -48,8 +53,11 @@ def archive_search(*, number: str = "", person_number: str = "", service: str = 
     from .services import person_number_key
 
     records = ArchiveRecord.objects.all()
-    if number:
-        records = records.filter(tracking_number__icontains=number.strip())
+    number = "".join(number.split()).upper()
+    if WHOLE_TRACKING_NUMBER.match(number):
+        records = records.filter(tracking_number=number)
+    elif number:
+        records = records.filter(tracking_number__icontains=number)
     if person_number:
         records = records.filter(person_keys__number_hash=person_number_key(person_number))
     if service:
@@ -64,6 +72,14 @@ def archive_search(*, number: str = "", person_number: str = "", service: str = 
 
 
 def archive_services() -> list[tuple[str, str]]:
-    """(slug, name) of every service that has archived applications, for the search form."""
-    rows = ArchiveRecord.objects.order_by("service_name").values_list("service_slug", "service_name").distinct()
-    return list(dict(rows).items())
+    """(slug, name) of every service in the catalog, by name, for the search form. (Not `SELECT DISTINCT` over
+    the archive: that reads every archived row — a million in a city's year — on each page load.)"""
+    from capil.catalog.selectors import service_list_public
+
+    return sorted({(v.service.slug, v.name) for v in service_list_public()}, key=lambda pair: pair[1].lower())
+
+
+def count_capped(queryset: QuerySet, cap: int) -> tuple[int, bool]:
+    """How many rows, counted up to `cap`: (count, whether there are `cap` or more)."""
+    total = queryset.order_by().values("pk")[:cap].count()
+    return total, total >= cap

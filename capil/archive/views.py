@@ -1,7 +1,6 @@
 """Archive pages for the archivist, Kasi, Kadis and admin. Thin: access, form, selector/service, template."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,12 +8,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from capil.accounts.access import role_required
 from capil.audit.services import audit_record
+from capil.core.pagination import keyset_page
 
 from .forms import ArchiveSearchForm
-from .selectors import ARCHIVE_ROLES, access_archive, access_archive_record_by_id, archive_search
+from .selectors import ARCHIVE_ROLES, access_archive, access_archive_record_by_id, archive_search, count_capped
 from .services import archive_recheck
 
 PAGE_SIZE = 25
+COUNT_CAP = 1000  # "1000+ permohonan": an exact count of a city's archive costs more than the page
 
 
 _archive_staff = role_required(*ARCHIVE_ROLES)
@@ -25,19 +26,26 @@ _archive_staff = role_required(*ARCHIVE_ROLES)
 def search(request):
     access_archive(request.user)
     form = ArchiveSearchForm(request.GET or None)
-    page = None
+    page = total = capped = None
+    records = None
     if form.is_bound and form.is_valid():
         records = archive_search(**form.cleaned_data)
-        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-        if form.cleaned_data["person_number"]:
+    elif not form.is_bound:
+        records = archive_search()
+    if records is not None:
+        # Newest first, a page at a time from a position (keyset): page 4,000 costs what page 1 costs.
+        page = keyset_page(records, key="archived_at", descending=True, size=PAGE_SIZE,
+                           after=request.GET.get("after", ""), before=request.GET.get("before", ""))
+        total, capped = count_capped(records, COUNT_CAP)
+        if form.is_bound and form.cleaned_data.get("person_number"):
             # A search by a person's number is a look at personal data: audited, without the number itself.
             audit_record(actor=request.user, action="archive.search_person", target_type="archive.archiverecord",
-                         request=request, data={"results": page.paginator.count})
-    elif not form.is_bound:
-        page = Paginator(archive_search(), PAGE_SIZE).get_page(request.GET.get("page"))
+                         request=request, data={"results": total})
     query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "archive/search.html", {"form": form, "page": page, "query": query.urlencode()})
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+    return render(request, "archive/search.html", {"form": form, "page": page, "total": total,
+                                                  "capped": capped, "query": query.urlencode()})
 
 
 @require_GET

@@ -70,6 +70,8 @@ class Notification(models.Model):
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["state", "next_attempt_at"]),
             models.Index(fields=["channel", "state"]),
+            # The delivery log: newest first, a keyset page at a time (read backwards).
+            models.Index(fields=["created_at", "id"], name="notification_recent_idx"),
         ]
         verbose_name = _("notifikasi")
         verbose_name_plural = _("notifikasi")

@@ -31,11 +31,23 @@ def notification_log(*, state: str = "", channel: str = "", event: str = "", sub
     return qs
 
 
-def notification_state_counts() -> dict[str, int]:
-    counts = {s: 0 for s in State.values}
-    for row in Notification.objects.values("state").annotate(n=Count("id")):
-        counts[row["state"]] = row["n"]
-    return counts
+STATE_COUNT_CAP = 10_000
+
+
+def notification_state_counts(*, cap: int | None = STATE_COUNT_CAP) -> dict[str, str]:
+    """How many messages are in each state, for the log's header: "10000+" past `cap`. A city's outbox holds
+    millions of sent messages; counting them exactly reads the whole table on every page load, while a count
+    up to the cap reads at most `cap` entries of the (state, …) index per state. `cap=None`: exact counts."""
+    if cap is None:
+        counts = {s: 0 for s in State.values}
+        for row in Notification.objects.values("state").annotate(n=Count("id")):
+            counts[row["state"]] = row["n"]
+        return {state: str(n) for state, n in counts.items()}
+    out = {}
+    for state in State.values:
+        n = Notification.objects.filter(state=state).order_by().values("id")[:cap].count()
+        out[state] = f"{cap}+" if n >= cap else str(n)
+    return out
 
 
 def dev_messages(phone: str | None = None, *, email: str | None = None, limit: int = 200) -> list[dict]:

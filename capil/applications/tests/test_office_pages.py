@@ -168,6 +168,45 @@ def test_queue_merges_its_states_oldest_first_across_pages(db):
         row = factories.application_row(applicant=applicant, state=state)
         Application.objects.filter(pk=row.pk).update(state_entered_at=now - timedelta(minutes=minutes))
         made.append(row.pk)
-    first = [a.pk for a in work_queue(role=Role.OPERATOR, limit=2)]
-    second = [a.pk for a in work_queue(role=Role.OPERATOR, limit=2, offset=2)]
-    assert first == made[:2] and second == made[2:4]
+    first = work_queue(role=Role.OPERATOR, limit=2)
+    second = work_queue(role=Role.OPERATOR, limit=2, after=(first[-1].state_entered_at, first[-1].pk))
+    assert [a.pk for a in first] == made[:2] and [a.pk for a in second] == made[2:4]
+    back = work_queue(role=Role.OPERATOR, limit=2, before=(second[0].state_entered_at, second[0].pk))
+    assert [a.pk for a in back] == made[:2]
+
+
+def test_queue_pages_by_keyset_forward_and_back_with_equal_times(client, db):
+    """Next / previous walk the whole queue once, in order, even when many rows entered at the same instant
+    (the id breaks the tie), and a cursor that does not parse shows the first page."""
+    from ..selectors import work_queue_page
+
+    applicant = factories.citizen()
+    same = timezone.now() - timedelta(hours=1)
+    made = []
+    for i in range(7):
+        row = factories.application_row(applicant=applicant,
+                                        state=(State.VERIFICATION, State.DATA_ENTRY)[i % 2])
+        Application.objects.filter(pk=row.pk).update(state_entered_at=same if i < 5 else same + timedelta(seconds=i))
+        made.append(row.pk)
+    seen, page, pages = [], work_queue_page(role=Role.OPERATOR, size=3), 0
+    while True:
+        seen += [a.pk for a in page.items]
+        pages += 1
+        if not page.next_cursor:
+            break
+        page = work_queue_page(role=Role.OPERATOR, size=3, after=page.next_cursor)
+    assert seen == sorted(made[:5]) + made[5:] and pages == 3
+    assert page.prev_cursor  # the last page links back
+    back = work_queue_page(role=Role.OPERATOR, size=3, before=page.prev_cursor)
+    assert [a.pk for a in back.items] == seen[3:6] and back.prev_cursor and back.next_cursor
+    first = work_queue_page(role=Role.OPERATOR, size=3, before=back.prev_cursor)
+    assert [a.pk for a in first.items] == seen[:3] and first.is_first
+
+    _client(client, factories.staff(Role.OPERATOR))
+    response = client.get(reverse("applications:queue"), {"after": back.next_cursor})
+    assert [row["application"].pk for row in response.context["rows"]] == seen[6:]
+    assert b'rel="prev"' in response.content and b'rel="next"' not in response.content
+    for junk in ("x", "99999999999999999999-1", "1-", "-1-2", "1764720000000000-abc"):
+        response = client.get(reverse("applications:queue"), {"after": junk, "before": junk})
+        assert response.status_code == 200
+        assert response.context["page"].is_first

@@ -181,3 +181,47 @@ def test_archive_pages_speak_english_when_chosen(staff):
     body = client.get(reverse("archive:search"), {"person_number": "12"}).content.decode()
     assert "Application archive" in body
     assert "A NIK or family card number has 16 digits." in body
+
+
+def test_search_results_page_by_position_newest_first(two_records, staff, monkeypatch):
+    """Keyset pages: next and previous walk the archive from a position, and the count is capped, not exact."""
+    from capil.archive import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    first, second = two_records
+    client = client_for(staff.arsiparis)
+    url = reverse("archive:search")
+    newest = client.get(url, {"service": "akta-kelahiran"})
+    assert [r.pk for r in newest.context["page"].items] == [second.pk]
+    body = newest.content.decode()
+    assert "2+ permohonan" in body and 'rel="next"' in body and 'rel="prev"' not in body
+    older = client.get(url, {"service": "akta-kelahiran", "after": newest.context["page"].next_cursor})
+    assert [r.pk for r in older.context["page"].items] == [first.pk]
+    body = older.content.decode()
+    assert 'rel="prev"' in body and 'rel="next"' not in body
+    assert "service=akta-kelahiran&amp;before=" in body  # the search is kept while paging
+    back = client.get(url, {"service": "akta-kelahiran", "before": older.context["page"].prev_cursor})
+    assert [r.pk for r in back.context["page"].items] == [second.pk]
+    junk = client.get(url, {"after": "not-a-position", "before": "1-"})
+    assert junk.status_code == 200 and junk.context["page"].is_first
+
+
+def test_a_too_short_number_part_gets_a_message(staff):
+    response = client_for(staff.arsiparis).get(reverse("archive:search"), {"number": "01"})
+    assert response.status_code == 200
+    assert "sedikitnya 3 karakter" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_searching_by_a_number_part_can_use_the_trigram_index(two_records):
+    """The GIN index of migration 0002 is on the very expression `icontains` compares, so PostgreSQL can use
+    it (with sequential scans off, because two rows are cheaper to scan than to look up)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = archive_search(number="000123").explain()
+    assert "archive_number_trgm_idx" in plan
+    whole = archive_search(number=two_records[0].tracking_number.lower()).explain()
+    assert "archive_number_trgm_idx" not in whole  # a whole number goes to the unique index

@@ -31,15 +31,15 @@ def test_log_filters_by_state_and_channel_and_masks_numbers(client):
     assert page.count("notifications/" + "") >= 0
     assert "+62812******90" in page and "081234567890" not in page and "+6281234567890" not in page
     rows = client.get(reverse("notifications:log"), {"state": "dead", "channel": "sms"}).context["page"]
-    assert [n.pk for n in rows.object_list] == [dead.pk]
+    assert [n.pk for n in rows.items] == [dead.pk]
 
 
 def test_subject_log_lists_only_that_subject(client):
     login_client(client, StaffFactory())
     mine, other = _some(State.SENT, n="10"), _some(State.SENT, n="11")
     response = client.get(reverse("notifications:subject_log", args=["applications.application", "10"]))
-    assert [n.pk for n in response.context["page"].object_list] == [mine.pk]
-    assert other.pk not in [n.pk for n in response.context["page"].object_list]
+    assert [n.pk for n in response.context["page"].items] == [mine.pk]
+    assert other.pk not in [n.pk for n in response.context["page"].items]
 
 
 def test_bad_filter_values_do_not_break_the_page(client):
@@ -129,3 +129,23 @@ def test_development_outbox_does_not_exist_on_a_real_installation(client, settin
     }
     login_client(client, StaffFactory())
     assert client.get(reverse("notifications:dev_outbox")).status_code == 404
+
+
+def test_log_pages_by_position_and_caps_its_counts(client, monkeypatch):
+    from capil.notifications import selectors, views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    login_client(client, StaffFactory())
+    made = [_some(State.SENT, n=str(20 + i)) for i in range(3)]
+    _some(State.DEAD, n="30")
+    url = reverse("notifications:log")
+    first = client.get(url, {"state": "sent"})
+    assert [n.pk for n in first.context["page"].items] == [made[2].pk, made[1].pk]  # newest first
+    assert first.context["counts"]["sent"] == "3" and first.context["counts"]["dead"] == "1"
+    second = client.get(url, {"state": "sent", "after": first.context["page"].next_cursor})
+    assert [n.pk for n in second.context["page"].items] == [made[0].pk]
+    assert "state=sent&amp;before=" in second.content.decode()
+    back = client.get(url, {"state": "sent", "before": second.context["page"].prev_cursor})
+    assert [n.pk for n in back.context["page"].items] == [made[2].pk, made[1].pk]
+    assert selectors.notification_state_counts(cap=2)["sent"] == "2+"
+    assert selectors.notification_state_counts(cap=None)["sent"] == "3"
