@@ -55,7 +55,7 @@ def citizen_visitor(base_url: str, plan: dict, think_range: tuple[float, float])
                 elif searches and choice < 0.85:
                     browser.get("search", rng.choice(searches))
                 else:
-                    browser.get("status page", pages["status"])
+                    browser.get("status page", rng.choice(pages.get("status_all") or [pages["status"]]))
             elif roll < 0.88 or not plan.get("submit"):
                 track_flow(browser, citizen, rng, recorder, think_range)
             else:
@@ -112,7 +112,7 @@ def run(bench):
             rps, errors = closed_loop_rps(server.base_url, "/bench/bare", clients=clients, seconds=round_seconds)
             bare_rps.append(rps)
             rps_errors += errors
-        bench.figure(f"status page req/s ({plan['status_kind'].split(' ')[0]})", median(status_rps), "req/s",
+        bench.figure(f"status page req/s ({plan['status_kind'].split(' (')[0]})", median(status_rps), "req/s",
                      baseline=median(bare_rps), target="ratio >= 0.5")
         bench.figure("errors in throughput rounds", rps_errors, "count", target="value <= 0")
 

@@ -61,6 +61,20 @@ def main(citizens: int) -> dict:
         applications_plan(plan, users)
     else:
         plan["missing"].append("tracking and applying (capil.applications not installed)")
+    if apps.is_installed("capil.queueing") and apps.is_installed("capil.applications"):
+        # The public status page a receipt's QR code opens: no sign-in, read by anyone holding the receipt.
+        from django.urls import reverse
+
+        from capil.applications.models import Application
+        from capil.queueing.intake import application_status_token
+
+        sample = Application.objects.filter(applicant__in=users).order_by("id")[:50]
+        paths = [reverse("queueing:application_status", kwargs={"token": application_status_token(a)})
+                 for a in sample]
+        if paths:
+            plan["pages"]["status"] = paths[0]
+            plan["pages"]["status_all"] = paths
+            plan["status_kind"] = "public application status page (the receipt's QR code)"
     return plan
 
 

@@ -92,6 +92,20 @@ def _fill_birth_form(page):
             select.select_option(index=1)
 
 
+def _await_state(application, state, timeout=30.0):
+    """The live server handles a click in its own thread: read the application until it reaches `state`
+    (a read right after the click could come before the server's transaction commits)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        application.refresh_from_db()
+        if application.state == state or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert application.state == state
+
+
 def _upload(page, slot, photo):
     card = page.locator(f"#slot-{slot}")
     card.locator("input[type=file]").set_input_files(str(PHOTOS / photo))
@@ -159,7 +173,7 @@ def test_akta_kelahiran_from_phone_to_signed_pdf_in_the_inbox(live_server, brows
         page.click("[data-role=submit-application]")
         page.wait_for_url("**/permohonan/*/")
         application = Application.objects.get(applicant=citizen)
-        assert application.state == State.VERIFICATION
+        _await_state(application, State.VERIFICATION)
         _shot(page, "citizen-06-tracking")
 
         # The operator rejects the KTP photo with a reason and returns the application.
@@ -182,8 +196,7 @@ def test_akta_kelahiran_from_phone_to_signed_pdf_in_the_inbox(live_server, brows
             desk.check("input[name=decision][value=accept]")
             desk.click("text=Simpan keputusan")
         desk.click("[data-action=requirements_not_met]")
-        application.refresh_from_db()
-        assert application.state == State.RETURNED
+        _await_state(application, State.RETURNED)
 
         # The applicant reads exactly what is wrong, replaces only that file and resubmits.
         page.goto(live_server.url + f"/permohonan/{application.pk}/")
@@ -194,8 +207,8 @@ def test_akta_kelahiran_from_phone_to_signed_pdf_in_the_inbox(live_server, brows
         _upload(page, "ktp", "ktp_ibu.jpg")
         page.locator("[data-role=submit-application]").wait_for(timeout=30000)
         page.click("[data-role=submit-application]")
-        application.refresh_from_db()
-        assert application.state == State.VERIFICATION
+        page.wait_for_url(f"**/permohonan/{application.pk}/")
+        _await_state(application, State.VERIFICATION)
 
         # The operator accepts the new version, moves on and enters the data (step 10).
         new_ktp = application.uploads.get(slot="ktp", superseded_at__isnull=True)
@@ -217,24 +230,25 @@ def test_akta_kelahiran_from_phone_to_signed_pdf_in_the_inbox(live_server, brows
                 field.fill(str(value))
         _shot(desk, "office-04-data-entry")
         desk.click("text=Simpan dan kirim ke Kasi")
-        application.refresh_from_db()
-        assert application.state == State.KASI_VERIFICATION, desk.content()[:3000]
+        _await_state(application, State.KASI_VERIFICATION)
 
         # Kasi: verify, request certification, certify.
         kasi_page = _staff_context(browser, live_server, kasi).new_page()
-        for action in ("verify", "request_certification", "certify"):
+        for action, after in (("verify", State.CERTIFICATION_REQUEST),
+                              ("request_certification", State.CERTIFICATION), ("certify", State.TTE_VALIDATION)):
             kasi_page.goto(live_server.url + f"/kantor/permohonan/{application.pk}/")
             kasi_page.click(f"[data-action={action}]")
+            _await_state(application, after)
         # Kadis: validate, then sign in a batch.
         kadis_page = _staff_context(browser, live_server, kadis).new_page()
         kadis_page.goto(live_server.url + f"/kantor/permohonan/{application.pk}/")
         kadis_page.click("[data-action=validate]")
+        _await_state(application, State.SIGNING)
         kadis_page.goto(live_server.url + "/kantor/tandatangan/")
         _shot(kadis_page, "office-05-signing")
         kadis_page.click("text=Tandatangani yang dipilih")
         kadis_page.locator("text=dokumen ditandatangani").wait_for(timeout=60000)
-        application.refresh_from_db()
-        assert application.state == State.ARCHIVING
+        _await_state(application, State.ARCHIVING)
 
         # The Kasi's SLA page counts this month's steps of the service.
         kasi_page.goto(live_server.url + "/kantor/sla/")

@@ -174,3 +174,25 @@ def test_template_pages_are_for_admin_only(client, db):
     assert client.get(reverse("documents:template_edit", kwargs={"slug": "tidak-ada"})).status_code == 404
     preview = client.get(reverse("documents:template_preview", kwargs={"slug": "kartu-keluarga"}))
     assert preview.status_code == 200 and io.BytesIO(preview.content).read(4) == b"%PDF"
+
+
+def test_register_search_by_whole_number_reference_or_a_part(issued):
+    from capil.documents.selectors import documents_recent
+
+    assert list(documents_recent(search=issued.number)) == [issued]
+    assert list(documents_recent(search=issued.number.lower())) == [issued]
+    assert list(documents_recent(search="bpn-2026-000123")) == [issued]  # the reference, any case
+    assert list(documents_recent(search=issued.number[-6:])) == [issued]  # a part of the number
+    assert list(documents_recent(search="BPN-2026-000124")) == []
+    assert list(documents_recent(search="")) == [issued]
+
+
+@pytest.mark.postgres
+def test_a_number_part_search_can_use_the_trigram_index(issued):
+    from django.db import connection
+
+    from capil.documents.selectors import documents_recent
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # two rows are cheaper to scan than to look up
+    assert "documents_number_trgm_idx" in documents_recent(search="0001X").explain()
