@@ -213,3 +213,34 @@ class ApplicationEvent(models.Model):
         if self.due_at is None:
             return None
         return self.created_at <= self.due_at
+
+
+class SlaDay(models.Model):
+    """One closed day's completed SOP steps of one service and step (WITA day), summed up from ApplicationEvent
+    once the day has ended (capil/applications/sla.py): counts, and a histogram of the minutes taken for the
+    median. Events never change, so neither does a day's sum."""
+
+    day = models.DateField()
+    service_slug = models.SlugField(max_length=80)
+    sop_step = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+    with_due = models.PositiveIntegerField()
+    within = models.PositiveIntegerField()
+    histogram = models.JSONField(default=dict)  # {"class": count}; classes in sla.minutes_class
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "service_slug", "sop_step"], name="sla_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_slug} step {self.sop_step}: {self.count}"
+
+
+class SlaDayDone(models.Model):
+    """A day that has been summed up (also when it had no completed steps)."""
+
+    day = models.DateField(primary_key=True)
+    steps = models.PositiveIntegerField(default=0)
+    summed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.steps}"

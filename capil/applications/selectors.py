@@ -1,20 +1,21 @@
 """Reads on applications: object access (`access_*`), work queues, the timeline, SLA figures."""
 
-import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from capil.accounts.models import Role
 from capil.core.pagination import KeysetPage, Position, cursor_decode, cursor_encode, seek
 
+from . import sla as _sla
 from . import sop
 from .models import Application, ApplicationEvent, RequirementUpload, State
+from .sla import SlaRow
 from .workflow import STATES, TERMINAL, state_holder
 
 BACK_OFFICE_ROLES = frozenset({Role.OPERATOR, Role.KASI, Role.KADIS, Role.ARSIPARIS})
@@ -251,74 +252,10 @@ def application_holder_label(*, application: Application) -> str:
 
 # ---------------------------------------------------------------------------------------------- SLA
 
-@dataclass
-class SlaRow:
-    service_name: str
-    service_slug: str
-    sop_step: int
-    count: int
-    median_minutes: float | None
-    within_share: float | None  # 0..1, None when the SOP sets no standard time
-    late: int
-
-
 def sla_month(*, year: int, month: int) -> list[SlaRow]:
-    """Per service and SOP step, the steps completed this month: how many, the median time taken, and the
-    share done within the standard time."""
-    tz = timezone.get_current_timezone()
-    start = datetime(year, month, 1, tzinfo=tz)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
-    events = (ApplicationEvent.objects.filter(created_at__gte=start, created_at__lt=end, sop_step__isnull=False)
-              .exclude(from_state__in=(State.DRAFT, State.RETURNED)))
-    if connection.vendor == "postgresql":
-        return _sla_month_aggregated(events)
-    return _sla_month_in_python(events)
-
-
-def _sla_month_in_python(events: QuerySet[ApplicationEvent]) -> list[SlaRow]:
-    events = events.values_list("application__service_version__service__slug",
-                                "application__service_version__service__current_version__name",
-                                "sop_step", "started_at", "created_at", "due_at")
-    groups: dict[tuple, list] = {}
-    names: dict[str, str] = {}
-    for slug, name, step, started, created, due in events.iterator(chunk_size=5000):
-        groups.setdefault((slug, step), []).append((started, created, due))
-        names[slug] = name or slug
-    rows = []
-    for (slug, step), items in sorted(groups.items(), key=lambda kv: (names[kv[0][0]], kv[0][1])):
-        minutes = [(c - s).total_seconds() / 60 for s, c, _ in items]
-        with_due = [(c, d) for _, c, d in items if d is not None]
-        within = sum(1 for c, d in with_due if c <= d)
-        rows.append(SlaRow(names[slug], slug, step, len(items), statistics.median(minutes) if minutes else None,
-                           (within / len(with_due)) if with_due else None, len(with_due) - within))
-    return rows
-
-
-class _MedianMinutes(Aggregate):
-    """PostgreSQL's exact median of a duration, in minutes."""
-
-    function = "percentile_cont"
-    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s) / 60.0)"
-    output_field = FloatField()
-
-
-def _sla_month_aggregated(events: QuerySet[ApplicationEvent]) -> list[SlaRow]:
-    """The same figures computed by PostgreSQL (perf, issue 8): a month of a city's events is up to a million
-    rows, which Python cannot fetch and sort within a second; the database groups them in one pass."""
-    within = Q(due_at__isnull=False, created_at__lte=F("due_at"))
-    grouped = (events.values("application__service_version__service__slug",
-                             "application__service_version__service__current_version__name", "sop_step")
-               .annotate(count=Count("id"), with_due=Count("id", filter=Q(due_at__isnull=False)),
-                         within=Count("id", filter=within),
-                         median=_MedianMinutes(ExpressionWrapper(F("created_at") - F("started_at"),
-                                                                 output_field=DurationField())))
-               .order_by())
-    rows = [SlaRow(r["application__service_version__service__current_version__name"]
-                   or r["application__service_version__service__slug"],
-                   r["application__service_version__service__slug"], r["sop_step"], r["count"], r["median"],
-                   (r["within"] / r["with_due"]) if r["with_due"] else None, r["with_due"] - r["within"])
-            for r in grouped]
-    return sorted(rows, key=lambda row: (row.service_name, row.sop_step))
+    """Per service and SOP step, the steps completed in the month: how many, the median time taken, the share
+    done within the standard time and how many were late (from daily sums: see capil/applications/sla.py)."""
+    return _sla.sla_month(year=year, month=month)
 
 
 def sla_late_events(*, year: int, month: int, service_slug: str, sop_step: int) -> list[ApplicationEvent]:

@@ -658,6 +658,10 @@ class ScaleData:
             self.totals.rows[writer.model._meta.label] = writer.count
 
     def _finish(self) -> None:
+        # Events were written into the past: the SLA page's daily sums of those days are stale.
+        from capil.applications.sla import sla_rollup_forget
+
+        sla_rollup_forget()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
