@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from capil.accounts.access import role_required
 from capil.accounts.models import Role, User
 from capil.audit.services import audit_record
-from capil.documents.signing import SigningError
+from capil.documents.errors import SigningError
 
 from . import selectors, services, sop
 from .forms import ActionForm, ReassignForm, ReviewForm, SignForm

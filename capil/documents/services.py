@@ -13,6 +13,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,8 +31,12 @@ from .forms import output_kind_clean
 from .kinds import OutputKind, output_kind_get
 from .models import DocumentDraft, DocumentStatus, DocumentTemplate, IssuedDocument
 from .numbering import document_number_next
-from .rendering import build_context, render_html, render_pdf
-from .signing import SigningSession, pdf_sign, signing_session_open
+
+# WeasyPrint (rendering) and pyHanko (signing) cost ≈ 90 MB of memory per process when imported. Most requests
+# of a web worker (citizens browsing, tracking, uploading) never render or sign, so they are imported by the
+# functions that do (issue 8: a web worker stays within 150 MB).
+if TYPE_CHECKING:
+    from .signing import SigningSession
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone without doubt
 CODE_LENGTH = 12
@@ -106,6 +111,8 @@ class _Rendered:
 
 
 def _render(item: _Prepared, *, signer) -> _Rendered:
+    from .rendering import build_context, render_html, render_pdf
+
     kind = item.kind
     now = timezone.now()
     year = timezone.localtime(now).year
@@ -135,6 +142,8 @@ def _from_draft(draft: DocumentDraft) -> _Rendered:
 
 def _sign_and_record(rendered: _Rendered, *, signer, session: SigningSession,
                      supersedes: IssuedDocument | None = None, reason: str = "") -> IssuedDocument:
+    from .signing import pdf_sign
+
     item, kind = rendered.item, rendered.item.kind
     signed, timestamped = pdf_sign(rendered.pdf, session=session, page=rendered.signature_page,
                                    box=rendered.signature_box, reason=f"{kind.name} {rendered.number}",
@@ -179,6 +188,8 @@ def document_issue(*, kind: str, data: dict, holder_name: str, signer, signer_se
     signature could not be made; nothing is recorded)."""
     _check_signer(signer)
     item = _prepare(kind, data, holder_name, reference)
+    from .signing import signing_session_open
+
     with signing_session_open(user=signer, secret=signer_secret) as session:
         return _sign_and_record(_render(item, signer=signer), signer=signer, session=session)
 
@@ -262,6 +273,8 @@ def document_issue_batch(*, items: Iterable, signer, signer_secret: str | None =
         except ValidationError as exc:
             raise ValidationError({f"item {position}": exc.messages}) from exc
     issued: list[IssuedDocument] = []
+    from .signing import signing_session_open
+
     with signing_session_open(user=signer, secret=signer_secret) as session:
         for item in work:
             try:
@@ -329,6 +342,8 @@ def document_supersede(*, document: IssuedDocument, data: dict, signer, reason: 
         raise ValidationError(_("Hanya dokumen yang masih berlaku yang dapat diganti."))
     item = _prepare(document.kind, data, holder_name or document.holder_name,
                     document.reference if reference is None else reference)
+    from .signing import signing_session_open
+
     with signing_session_open(user=signer, secret=signer_secret) as session:
         return _sign_and_record(_render(item, signer=signer), signer=signer, session=session, supersedes=document,
                                 reason=reason)

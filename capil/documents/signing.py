@@ -54,40 +54,18 @@ from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from .errors import (  # noqa: F401 — re-exported: callers import the errors from here too
+    PassphraseRejected,
+    SignerNotConfigured,
+    SigningError,
+    SigningOutcomeUnknown,
+    SigningUnavailable,
+)
 from .pki import key_file_stem
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELD = "TTE"
-
-
-class SigningError(Exception):
-    """Signing did not happen; `message` says why in words the Kadis understands."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-class SignerNotConfigured(SigningError):
-    pass
-
-
-class PassphraseRejected(SigningError):
-    pass
-
-
-class SigningUnavailable(SigningError):
-    pass
-
-
-class SigningOutcomeUnknown(SigningError):
-    """A remote call timed out and the service could not say whether it signed. Nothing is retried; the
-    request id is kept so the next attempt (or an operator) can reconcile it."""
-
-    def __init__(self, message, request_id: str):
-        super().__init__(message)
-        self.request_id = request_id
 
 
 # --- the local backend: PKCS#12 with a cached private key --------------------------------------------------

@@ -19,7 +19,6 @@ from .forms import RevokeForm, TemplateEditForm, VerifyCodeForm, VerifyUploadFor
 from .kinds import output_kind_get, output_kinds
 from .models import DocumentTemplate
 from .ratelimit import client_address, rate_limit_hit
-from .rendering import template_source
 from .samples import sample_preview_pdf
 from .selectors import document_by_code, documents_recent, mask_name
 from .services import (
@@ -166,6 +165,8 @@ def _kind_or_404(slug: str):
 @require_http_methods(["GET", "POST"])
 def template_edit(request, slug: str):
     kind = _kind_or_404(slug)
+    from .rendering import template_source  # WeasyPrint: imported by the pages that render (services.py)
+
     source, own = template_source(kind)
     form = TemplateEditForm(request.POST or None, initial={"source": source})
     if request.method == "POST":
