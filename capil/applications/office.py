@@ -288,7 +288,11 @@ def sla_late(request):
         step = int(request.GET.get("langkah", ""))
     except ValueError as exc:
         raise Http404 from exc
-    events = selectors.sla_late_events(year=year, month=month, service_slug=slug, sop_step=step)
+    page = selectors.sla_late_events(year=year, month=month, service_slug=slug, sop_step=step,
+                                     after=request.GET.get("after", ""), before=request.GET.get("before", ""))
+    query = request.GET.copy()
+    for name in ("after", "before"):
+        query.pop(name, None)
     return render(request, "applications/office/sla_late.html", {
-        "events": events, "year": year, "month": month, "step": step, "service_slug": slug,
-        "month_value": f"{year:04d}-{month:02d}"})
+        "events": page.items, "page": page, "query": query.urlencode(), "year": year, "month": month,
+        "step": step, "service_slug": slug, "month_value": f"{year:04d}-{month:02d}"})

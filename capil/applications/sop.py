@@ -54,12 +54,21 @@ def online_version_by_slug(slug: str):
     return version
 
 
+def _version_ids(slug: str) -> list[int]:
+    """Every version of the service, as ids: a filter on a short list of constants lets PostgreSQL walk an
+    index in the wanted order and test each row, where a join through the catalog made it read every
+    application of the service first (0.7–5 s for a busy service at a million applications)."""
+    from capil.catalog.models import ServiceVersion
+
+    return list(ServiceVersion.objects.filter(service__slug=slug).values_list("id", flat=True))
+
+
 def filter_by_service_slug(queryset, slug: str):
-    return queryset.filter(service_version__service__slug=slug)
+    return queryset.filter(service_version_id__in=_version_ids(slug))
 
 
 def filter_events_by_service_slug(queryset, slug: str):
-    return queryset.filter(application__service_version__service__slug=slug)
+    return queryset.filter(application__service_version_id__in=_version_ids(slug))
 
 
 # ---------------------------------------------------------------------------------------------- steps

@@ -132,3 +132,24 @@ def test_the_command_sums_every_closed_day_and_forgets_on_request(month_of_event
 
     with pytest.raises(CommandError):
         call_command("sla_rollup", "--since", "kemarin", stdout=out)
+
+
+def test_the_late_list_pages_through_every_late_step_oldest_first(month_of_events):
+    from ..selectors import sla_late_events
+
+    _, last_month = month_of_events
+    exact = {(r.service_slug, r.sop_step): r.late for r in sla.sla_month_exact(year=last_month.year,
+                                                                                month=last_month.month)}
+    (slug, step), late = max(exact.items(), key=lambda item: item[1])
+    assert late >= 3
+    seen, page = [], sla_late_events(year=last_month.year, month=last_month.month, service_slug=slug,
+                                     sop_step=step, size=2)
+    while True:
+        seen += page.items
+        if not page.next_cursor:
+            break
+        page = sla_late_events(year=last_month.year, month=last_month.month, service_slug=slug, sop_step=step,
+                               size=2, after=page.next_cursor)
+    assert len(seen) == late and len({e.pk for e in seen}) == late
+    assert [e.created_at for e in seen] == sorted(e.created_at for e in seen)
+    assert all(e.created_at > e.due_at and e.application.service_version.service.slug == slug for e in seen)
