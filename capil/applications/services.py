@@ -84,7 +84,7 @@ def application_create(*, applicant, service_version, channel: str = Channel.ONL
 
 
 def _lock_editable(application: Application, actor) -> Application:
-    app = Application.objects.select_for_update().select_related("service_version").get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).select_related("service_version").get(pk=application.pk)
     if actor.pk != app.applicant_id:
         raise TransitionRefused(_("Anda tidak berwenang mengubah permohonan ini."), code="forbidden")
     if app.state not in EDITABLE_STATES:

@@ -280,7 +280,7 @@ def application_transition(
     with transaction.atomic():
         # The lock comes first: two staff members acting at once are serialised here, and the second one
         # sees the state the first one left.
-        app = Application.objects.select_for_update().select_related("service_version").get(pk=pk)
+        app = Application.objects.select_for_update(of=("self",)).select_related("service_version").get(pk=pk)
         if not actor_may(app, transition, actor):
             raise TransitionRefused(_("Anda tidak berwenang melakukan tindakan ini."), code="forbidden")
         if app.state not in transition.sources or (expected_state and app.state != expected_state):

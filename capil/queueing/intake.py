@@ -170,7 +170,7 @@ def counter_intake_submit(*, intake: CounterIntake, actor, request=None) -> Coun
     if missing:
         raise QueueError(_("Belum dicatat: %(items)s.") % {"items": "; ".join(missing)}, code="identity_steps")
     with transaction.atomic():
-        locked = CounterIntake.objects.select_for_update().select_related("application").get(pk=intake.pk)
+        locked = CounterIntake.objects.select_for_update(of=("self",)).select_related("application").get(pk=intake.pk)
         _editable(locked)
         try:
             application_transition(application=locked.application, action="submit",

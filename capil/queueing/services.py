@@ -230,7 +230,7 @@ def ticket_call_next(*, counter: Counter, actor, request=None) -> Ticket | None:
 
 
 def _locked_ticket_at(counter: Counter, ticket_id: int, action: str) -> tuple[Ticket, TicketCall, str]:
-    ticket = Ticket.objects.select_for_update().select_related("group").get(pk=ticket_id)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("group").get(pk=ticket_id)
     to_status = _ticket_next_status(ticket, action)
     call = TicketCall.objects.filter(ticket=ticket, counter=counter, ended_at__isnull=True).first()
     if call is None or ticket.counter_id != counter.pk:
@@ -479,7 +479,7 @@ def booking_reschedule(*, booking: Booking, day: datetime.date, start: datetime.
     now = now or clock.now()
     choice = booking_slot_validate(day=day, start=start, now=now)
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
         from_status = booking.status
         booking.status = _booking_transition(booking, "reschedule", None)
         if booking.slot.date == choice.day and booking.slot.start == choice.start:
@@ -535,7 +535,7 @@ def booking_check_in(*, number: str, actor, request=None, now=None) -> Booking:
         raise QueueError(_("Antrian %(code)s sudah hangus karena tidak hadir sampai %(time)s. Berikan nomor "
                            "antrian loket biasa.") % {"code": booking.code, "time": deadline}, code="no_show")
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
         from_status = booking.status
         booking.status = _booking_transition(booking, "check_in", actor)
         booking.checked_in_at = now
@@ -603,7 +603,7 @@ def bookings_send_reminders(*, now=None) -> int:
                                       created_at__lt=day_start).values_list("pk", flat=True))
     for pk in ids:
         with transaction.atomic():
-            booking = (Booking.objects.select_for_update().select_related("slot")
+            booking = (Booking.objects.select_for_update(of=("self",)).select_related("slot")
                        .filter(pk=pk, status=BookingStatus.BOOKED, reminder_sent_at__isnull=True).first())
             if booking is None:
                 continue

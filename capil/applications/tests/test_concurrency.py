@@ -61,3 +61,38 @@ def test_tracking_numbers_drawn_at_once_are_unique():
     numbers = [value for kind, value in outcomes if kind == "ok"]
     assert len(numbers) == 8 and len(set(numbers)) == 8
     assert Application.objects.count() == 8
+
+
+def test_editing_one_application_does_not_lock_its_service_for_everyone_else():
+    """An application's row lock must not lock the service version it points at: under load (issue 8) every
+    applicant of a service waited on one catalog row, and the deferred foreign-key checks of new drafts
+    deadlocked against it (HTTP 500 for "open draft" in the load test)."""
+    from django.db import transaction
+
+    from ..services import _lock_editable, application_answers_save, application_create
+
+    factories.catalog_load()
+    first, second = factories.citizen(), factories.citizen()
+    mine = factories.draft(applicant=first)
+    version = mine.service_version
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with transaction.atomic():
+            _lock_editable(mine, first)
+            holding.set()
+            release.wait(timeout=30)
+        return "held"
+
+    def others_carry_on():
+        holding.wait(timeout=10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting on the held lock would fail here
+        other = application_create(applicant=second, service_version=version)
+        application_answers_save(application=other, actor=second, answers=other.answers)
+        release.set()
+        return other.pk
+
+    outcomes = _race([hold_lock, others_carry_on])
+    release.set()
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
