@@ -21,6 +21,7 @@ from capil.audit.services import audit_record
 
 from . import sop
 from .models import Application, ApplicationEvent, RecordEntry, State, UploadStatus
+from .signals import application_state_changed
 
 PEMOHON = "PEMOHON"  # the applicant who owns the application
 SYSTEM = "SYSTEM"  # the system itself (steps 16–17: sent by the system for the operator)
@@ -332,4 +333,7 @@ def application_transition(
                            "event": event.pk})
         if transition.notify:
             transition.notify(app, event)
+        number, state = app.tracking_number, app.state
+        transaction.on_commit(lambda: application_state_changed.send(
+            sender=Application, tracking_number=number, state=state))
     return app

@@ -195,14 +195,23 @@ def application_status_url(application) -> str:
     return settings.CAPIL_SITE_URL.rstrip("/") + path
 
 
-def application_by_status_token(token: str):
-    from capil.applications.models import Application
-
+def status_token_number(token: str) -> str | None:
+    """The tracking number a receipt's status token was made for, or None when the token is not genuine."""
     try:
-        number = signing.Signer(salt=_STATUS_SALT).unsign(token)
+        return signing.Signer(salt=_STATUS_SALT).unsign(token)
     except signing.BadSignature:
         return None
+
+
+def application_by_number(number: str):
+    from capil.applications.models import Application
+
     return Application.objects.select_related("service_version").filter(tracking_number=number).first()
+
+
+def application_by_status_token(token: str):
+    number = status_token_number(token)
+    return application_by_number(number) if number is not None else None
 
 
 def qr_svg(url: str) -> str:

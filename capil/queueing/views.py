@@ -589,14 +589,44 @@ def intake_receipt(request, pk):
     })
 
 
+STATUS_CACHE_SECONDS = 300
+_CSRF_PLACEHOLDER = "__capil_csrf_token__"
+
+
+def status_cache_key(tracking_number: str, language: str) -> str:
+    return f"queueing:status:{tracking_number}:{language}"
+
+
 @require_GET
 def application_status(request, token):
-    """Public: where an application stands, for whoever holds the receipt's QR. No personal data."""
+    """Public: where an application stands, for whoever holds the receipt's QR. No personal data.
+
+    Read by everyone who scans a receipt, often and repeatedly, so an anonymous visitor's page comes from the
+    cache (5 minutes at most, and dropped the moment the application changes state — the receipt of
+    `application_state_changed`); only the CSRF token of the page's language form is the visitor's own."""
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.template.loader import render_to_string
+
     from capil.applications.selectors import application_expected_completion
 
-    application = intake.application_by_status_token(token)
+    number = intake.status_token_number(token)
+    if number is None:
+        return render(request, "queueing/status_invalid.html", status=404)
+    shared = not request.user.is_authenticated and not request.GET and "messages" not in request.COOKIES
+    key = status_cache_key(number, get_language())
+    if shared:
+        html = cache.get(key)
+        if html is not None:
+            return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
+    application = intake.application_by_number(number)
     if application is None:
         return render(request, "queueing/status_invalid.html", status=404)
-    return render(request, "queueing/application_status.html", {
-        "application": application, "expected": application_expected_completion(application=application),
-    })
+    context = {"application": application, "expected": application_expected_completion(application=application)}
+    if not shared:
+        return render(request, "queueing/application_status.html", context)
+    html = render_to_string("queueing/application_status.html", {**context, "csrf_token": _CSRF_PLACEHOLDER},
+                            request=request)
+    cache.set(key, html, STATUS_CACHE_SECONDS)
+    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
