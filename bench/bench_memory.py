@@ -70,6 +70,11 @@ def run(bench):
         end_mb = rss_kib(pid) / 1024
         if server.worker_pids() != [pid]:
             raise RuntimeError("the worker was replaced during the run (crash or timeout); RSS is meaningless")
+    milestones, step = [], max(1, total // 10)
+    for n, mb in samples:
+        if n >= step * (len(milestones) + 1):
+            milestones.append((n, round(mb, 1)))
+    print(json.dumps({"bench": bench.name, "rss_mb_by_requests": milestones}), flush=True)
     warm = [(n, mb) for n, mb in samples if n >= total * 0.05] or samples
     second_half = [(n, mb) for n, mb in samples if n >= recorder.requests / 2]
     print(json.dumps({"bench": bench.name, "requests": recorder.requests, "errors": recorder.error_count,
