@@ -35,6 +35,14 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Dibatalkan pemohon")
 
 
+# The states in which an application waits in a back-office work queue (selectors.QUEUE_STATES says which role
+# holds each). The partial index of overdue work below is limited to exactly these.
+WORK_STATES: tuple[str, ...] = (
+    State.VERIFICATION, State.DATA_ENTRY, State.KASI_VERIFICATION, State.CERTIFICATION_REQUEST,
+    State.CERTIFICATION, State.TTE_VALIDATION, State.SIGNING, State.ARCHIVING,
+)
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
     COUNTER = "counter", _("Loket")
@@ -79,6 +87,9 @@ class Application(models.Model):
             # Work queues: "what waits in these states, oldest first".
             models.Index(fields=["state", "state_entered_at", "id"], name="app_queue_idx"),
             models.Index(fields=["applicant", "-created_at"], name="app_applicant_idx"),
+            # "Late right now" (the SLA page): the open work by deadline, without reading every waiting row.
+            models.Index(fields=["due_at"], name="app_overdue_idx",
+                         condition=models.Q(state__in=WORK_STATES, due_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -153,3 +153,36 @@ def test_the_late_list_pages_through_every_late_step_oldest_first(month_of_event
     assert len(seen) == late and len({e.pk for e in seen}) == late
     assert [e.created_at for e in seen] == sorted(e.created_at for e in seen)
     assert all(e.created_at > e.due_at and e.application.service_version.service.slug == slug for e in seen)
+
+
+def test_late_right_now_lists_open_work_by_deadline_from_its_own_index():
+    """The SLA page's "terlambat saat ini": open work past its deadline, the most overdue first; drafts,
+    returned and finished applications never, whatever their deadline said. On PostgreSQL the query reads the
+    partial index of open work (app_overdue_idx), which covers exactly the states the work queues hold."""
+    from django.db import connection
+
+    from ..models import WORK_STATES, Application
+    from ..selectors import QUEUE_STATES, application_overdue_now
+
+    assert set(WORK_STATES) == {state for states in QUEUE_STATES.values() for state in states}
+    citizen = factories.citizen()
+    now = timezone.now()
+    rows = {}
+    for name, state, due in [("late_1h", State.VERIFICATION, now - timedelta(hours=1)),
+                             ("late_1d", State.SIGNING, now - timedelta(days=1)),
+                             ("in_time", State.DATA_ENTRY, now + timedelta(hours=1)),
+                             ("no_deadline", State.ARCHIVING, None),
+                             ("archived", State.ARCHIVED, now - timedelta(days=3)),
+                             ("returned", State.RETURNED, now - timedelta(days=2))]:
+        row = factories.application_row(applicant=citizen, state=state)
+        Application.objects.filter(pk=row.pk).update(due_at=due)
+        rows[name] = row.pk
+    assert [a.pk for a in application_overdue_now()] == [rows["late_1d"], rows["late_1h"]]
+    assert [a.pk for a in application_overdue_now(role=Role.OPERATOR)] == [rows["late_1h"]]
+    if connection.vendor == "postgresql":
+        sql, params = application_overdue_now()[:50].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a six-row table: ask whether the index can serve
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "app_overdue_idx" in plan, plan
