@@ -92,12 +92,15 @@ def edit(request, pk):
 
 @verified_citizen_required
 def uploads(request, pk):
+    from .images import MAX_LONG_EDGE
+
     application = selectors.access_application_by_id(request.user, pk)
     return render(request, "applications/uploads.html", {
         "application": application, "service_name": sop.service_name(application.service_version),
         "slots": services.application_slots(application=application), "form": UploadForm(),
         "editable": application.state in services.EDITABLE_STATES,
         "missing": services.application_missing_items(application=application), "step": 2,
+        "max_edge": MAX_LONG_EDGE,  # the page's script shrinks larger photos to this before sending
     })
 
 
