@@ -28,8 +28,9 @@ def _env_float_pair(name: str, default: str) -> tuple[float, float]:
 
 
 def citizen_visitor(base_url: str, plan: dict, think_range: tuple[float, float]):
-    from bench.loadtest_flows import submit_flow, track_flow
+    from bench.loadtest_flows import submit_flow, track_flow, warm_photos
 
+    warm_photos(plan)
     pages = plan["pages"]
     service_pages = plan.get("service_pages", [])
     searches = pages.get("search", [])
@@ -95,11 +96,20 @@ def run(bench):
                           "redis": bool(server.redis), "citizens": citizens, "seconds": seconds,
                           "status_page": plan["status_kind"], "missing": plan["missing"]}), flush=True)
         check_static(server.base_url, plan["static"])
-        started = time.monotonic()
+        started, server_cpu, own_cpu = time.monotonic(), server.cpu_seconds(), time.process_time()
         recorder = run_visitors(citizens, citizen_visitor(server.base_url, plan, think_range), seconds=seconds,
                                 budget=budget)
         elapsed = time.monotonic() - started
+        server_cpu, own_cpu = server.cpu_seconds() - server_cpu, time.process_time() - own_cpu
         report(bench, recorder, elapsed, citizens)
+        # Where the machine's cores went: a p95 far above the pages' own cost means the cores were all busy
+        # (the server's share, and the load generator's, which runs on the same machine).
+        served = max(1, sum(len(v) for v in recorder.timings.values()))
+        bench.figure("server CPU during the citizens' run (cores busy)", server_cpu / elapsed, "cores",
+                     baseline=os.cpu_count() or 1)
+        bench.figure("load generator CPU during the run (cores busy)", own_cpu / elapsed, "cores",
+                     baseline=os.cpu_count() or 1)
+        bench.figure("server CPU per request, mean", 1000 * server_cpu / served, "ms")
 
         clients = int(os.environ.get("BENCH_RPS_CLIENTS", str(2 * server.workers)))
         round_seconds = float(os.environ.get("BENCH_RPS_SECONDS", "4"))

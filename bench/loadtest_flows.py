@@ -2,6 +2,7 @@
 process (catalog_pages, applications_plan) and walked by the visitors (track_flow, submit_flow)."""
 
 import io
+import os
 
 from bench.loadgen import Browser, Recorder, think
 
@@ -110,14 +111,44 @@ def track_flow(browser: Browser, citizen: dict, rng, recorder: Recorder, think_r
         browser.get("application page (timeline)", rng.choice(citizen["track"][1:]))
 
 
-_PHOTO_CACHE: dict[str, bytes] = {}
+_PHOTO_CACHE: dict[tuple[str, bool], bytes] = {}
+# The share of uploads sent as the camera wrote them: browsers without the page's script (or that do not turn
+# photos upright by EXIF, or cannot decode the file, such as HEIC) send the original; the others send the photo
+# shrunk to the size the server keeps, as the page's script does (capil/applications/static/.../upload.js).
+ORIGINAL_SHARE = float(os.environ.get("BENCH_LOAD_ORIGINAL_UPLOADS", "0.2"))
 
 
-def _photo(path: str) -> bytes:
-    if path not in _PHOTO_CACHE:
+def _photo(path: str, *, shrunk: bool) -> bytes:
+    key = (path, shrunk)
+    if key not in _PHOTO_CACHE:
         with open(path, "rb") as handle:
-            _PHOTO_CACHE[path] = handle.read()
-    return _PHOTO_CACHE[path]
+            data = handle.read()
+        _PHOTO_CACHE[key] = _as_the_page_script_sends(data) if shrunk else data
+    return _PHOTO_CACHE[key]
+
+
+def _as_the_page_script_sends(data: bytes) -> bytes:
+    """What upload.js posts for a photo larger than the server keeps: upright, at most MAX_LONG_EDGE on the long
+    edge, a JPEG at quality 0.92 without metadata (a browser canvas's toBlob)."""
+    from PIL import Image, ImageOps
+
+    from capil.applications.images import MAX_LONG_EDGE
+
+    with Image.open(io.BytesIO(data)) as image:
+        if max(image.size) <= MAX_LONG_EDGE:
+            return data
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+        upright.thumbnail((MAX_LONG_EDGE, MAX_LONG_EDGE), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        upright.save(out, format="JPEG", quality=92)
+        return out.getvalue()
+
+
+def warm_photos(plan: dict) -> None:
+    """Prepare every photo both ways before the run, so that the load generator does no image work during it."""
+    for path in plan.get("submit", {}).get("photos", []):
+        _photo(path, shrunk=True)
+        _photo(path, shrunk=False)
 
 
 def submit_flow(browser: Browser, plan: dict, citizen: dict, rng, recorder: Recorder, think_range) -> None:
@@ -164,9 +195,12 @@ def submit_flow(browser: Browser, plan: dict, citizen: dict, rng, recorder: Reco
     for slot in service["slots"]:
         think(recorder, *think_range, rng)
         photo = rng.choice(plan["submit"]["photos"])
-        response = timed(lambda slot=slot, photo=photo: browser.post_form(
-            "submission: upload one photo (XHR)", f"{base}/{slot}/unggah/", {"csrfmiddlewaretoken": token},
-            files={"file": (photo.rsplit("/", 1)[-1], _photo(photo))}, referer=uploads,
+        shrunk = rng.random() >= ORIGINAL_SHARE
+        kind = ("submission: upload one photo (XHR, shrunk by the page)" if shrunk
+                else "submission: upload one photo (as taken, 12 MP)")
+        response = timed(lambda slot=slot, photo=photo, kind=kind, shrunk=shrunk: browser.post_form(
+            kind, f"{base}/{slot}/unggah/", {"csrfmiddlewaretoken": token},
+            files={"file": (photo.rsplit("/", 1)[-1], _photo(photo, shrunk=shrunk))}, referer=uploads,
             expect=(200,), extra_headers={"X-Requested-With": "XMLHttpRequest"}))
         if response is None:
             return

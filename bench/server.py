@@ -136,6 +136,11 @@ class ProductionServer:
             return []
         return [int(pid) for pid in children]
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by gunicorn's master and its live workers."""
+        pids = ([self.proc.pid] if self.proc else []) + self.worker_pids()
+        return sum(process_cpu_seconds(pid) for pid in pids)
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -168,3 +173,13 @@ def rss_kib(pid: int) -> int | None:
     except OSError:
         return None
     return None
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (all its threads), from /proc/<pid>/stat."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rpartition(")")[2].split()  # after the command name, which may contain spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
