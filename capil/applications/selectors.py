@@ -80,6 +80,20 @@ def applications_of(*, user) -> QuerySet[Application]:
             .order_by("-created_at"))
 
 
+MINE_PAGE_SIZE = 20
+
+
+def applications_page_of(*, user, after: str = "", before: str = ""):
+    """One page (newest first, keyset) of the citizen's own applications for "Permohonan saya": only the columns
+    the list shows — not the answers nor the service version's form and SOP text, which made a list of a few
+    hundred applications cost 60–100 ms to decode (issue 8). See capil/core/pagination.py."""
+    from capil.core.pagination import keyset_page
+
+    rows = (Application.objects.filter(applicant=user).select_related("service_version")
+            .only("id", "tracking_number", "state", "created_at", "service_version__id", "service_version__name"))
+    return keyset_page(rows, key="created_at", descending=True, size=MINE_PAGE_SIZE, after=after, before=before)
+
+
 def application_current_uploads(*, application: Application) -> dict[str, RequirementUpload]:
     return {u.slot: u for u in application.uploads.filter(superseded_at__isnull=True)}
 

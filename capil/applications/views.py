@@ -23,7 +23,9 @@ def _wants_json(request) -> bool:
 
 @verified_citizen_required
 def mine(request):
-    return render(request, "applications/mine.html", {"applications": selectors.applications_of(user=request.user)})
+    page = selectors.applications_page_of(user=request.user, after=request.GET.get("after", ""),
+                                          before=request.GET.get("before", ""))
+    return render(request, "applications/mine.html", {"page": page, "applications": page.items, "query": ""})
 
 
 @verified_citizen_required

@@ -181,3 +181,32 @@ def test_my_applications_lists_mine_only(citizen_client):
     theirs = factories.draft()
     page = citizen_client.get(reverse("applications:mine")).content.decode()
     assert mine.tracking_number in page and theirs.tracking_number not in page
+
+
+def test_my_applications_come_a_page_at_a_time_newest_first_with_the_service_name(citizen_client,
+                                                                                  django_assert_max_num_queries):
+    """A citizen with many applications (a family head over the years, or someone who applies for relatives)
+    gets 20 at a time, newest first, by position; every application appears exactly once across the pages, and a
+    page costs the same few queries however many there are."""
+    import re
+
+    from ..selectors import MINE_PAGE_SIZE
+
+    made = [factories.application_row(applicant=citizen_client.user) for _ in range(2 * MINE_PAGE_SIZE + 3)]
+    factories.draft()  # someone else's
+    numbers = re.compile(r"BPN-\d{4}-\d+")
+    seen, url, pages = [], reverse("applications:mine"), 0
+    while url:
+        with django_assert_max_num_queries(8):
+            html = citizen_client.get(url).content.decode()
+        on_page = numbers.findall(html)
+        assert 0 < len(on_page) <= MINE_PAGE_SIZE
+        seen += on_page
+        pages += 1
+        found = re.search(r'href="\?after=([0-9-]+)" rel="next"', html)
+        url = reverse("applications:mine") + "?after=" + found[1] if found else None
+    assert pages == 3
+    assert seen == [a.tracking_number for a in sorted(made, key=lambda a: (a.created_at, a.pk), reverse=True)]
+    assert "Akta Kelahiran" in html and "akta-kelahiran v" not in html  # the service's name, not its slug
+    # A cursor that does not parse is the first page, never an error.
+    assert citizen_client.get(reverse("applications:mine") + "?after=nonsense").status_code == 200
