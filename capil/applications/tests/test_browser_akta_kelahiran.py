@@ -203,6 +203,9 @@ def test_akta_kelahiran_from_phone_to_signed_pdf_in_the_inbox(live_server, brows
         assert "Foto KTP terpotong di bagian NIK" in page.content()
         _shot(page, "citizen-07-returned")
         page.click("a.button:has-text('Ganti berkas')")
+        # Wait for the page's load event: its upload script is deferred, and a file sent before it runs goes
+        # by the plain form post (no progress message), as it would for a browser without JavaScript.
+        page.wait_for_url("**/berkas/")
         assert page.locator("#slot-buku-nikah input[type=file]").count() == 0  # accepted: nothing to replace
         _upload(page, "ktp", "ktp_ibu.jpg")
         page.locator("[data-role=submit-application]").wait_for(timeout=30000)
