@@ -681,7 +681,13 @@ def pickup_mark_ready(*, actor, kind: str, reference: str, holder_name: str, nik
         language = booking.language if booking else None
         with translation.override(language or translation.get_language()):
             document_name = str(pickup.get_kind_display())
-        _notify(event="ready_for_pickup", subject=pickup, phone=phone or None, email=email or None,
+        # An online application whose card is collected here (KIA) told its applicant already at its SOP
+        # step 17; the notice is keyed on that application, so the same phone or e-mail is not told twice.
+        from .intake import application_by_number
+
+        application = application_by_number(reference)
+        subject = application if application is not None and application.output_kind == kind else pickup
+        _notify(event="ready_for_pickup", subject=subject, phone=phone or None, email=email or None,
                 channels=channels, language=language,
                 context={"tracking_number": reference, "document_name": document_name,
                          "location": pickup_location()})

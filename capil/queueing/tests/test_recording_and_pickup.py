@@ -9,6 +9,7 @@ from django.urls import reverse
 from capil.accounts.models import Role
 from capil.accounts.tests.factories import StaffFactory
 from capil.audit.selectors import audit_events_for
+from capil.notifications.models import Notification
 from capil.queueing import services
 from capil.queueing.models import Booking, BookingStatus, Pickup, PickupStatus, Ticket, TicketStatus
 from capil.queueing.officehours import slot_times
@@ -142,6 +143,33 @@ def test_a_kia_is_marked_ready_from_the_pickup_page(client, django_capture_on_co
     response = client.post(reverse("queueing:pickup_list"), {**data, "reference": "X-1", "phone": "", "email": ""})
     assert "nomor HP atau alamat email" in response.content.decode()
     assert Pickup.objects.count() == 1
+
+
+def test_a_kia_applied_for_online_is_not_announced_twice(django_capture_on_commit_callbacks, world):
+    """Applications tells the applicant at SOP step 17 that the KIA waits at the counter; the counter then
+    records the pick-up for the same number and phone: one SMS, one e-mail. Another phone is still told."""
+    from capil.applications.notify import notify_delivery
+    from capil.applications.tests.factories import application_row
+
+    citizen = world.citizen
+    application = application_row(applicant=citizen, slug="kia")
+    assert application.output_kind == "kia"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_delivery(application=application, event=None)
+    assert len(sms_to(citizen.phone, "ready_for_pickup")) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pickup_mark_ready(actor=operator(), kind="kia", reference=application.tracking_number.lower(),
+                                   holder_name="Anak Uji", nik_suffix="4321", phone=citizen.phone,
+                                   email=citizen.email)
+    assert len(sms_to(citizen.phone, "ready_for_pickup")) == 1
+    assert Notification.objects.filter(event="ready_for_pickup", channel="email").count() == 1
+    assert Pickup.objects.get().reference == application.tracking_number
+    # A different number given at the counter (the other parent) is told.
+    Pickup.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pickup_mark_ready(actor=operator(), kind="kia", reference=application.tracking_number,
+                                   holder_name="Anak Uji", nik_suffix="4321", phone="081277770001")
+    assert len(sms_to("+6281277770001", "ready_for_pickup")) == 1
 
 
 def test_ready_is_refused_before_recording(office_day, move_clock):
