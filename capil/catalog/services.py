@@ -47,8 +47,20 @@ def catalog_import(*, text: str, overlay: dict | None = None, actor=None, source
     for definition in definitions:
         result.report.extend(definition.report)
     with transaction.atomic():
+        # Every service row exists, then all are locked in one statement (in primary-key order, so two
+        # imports running at once queue behind each other instead of deadlocking) so that neither adds "the
+        # next" version number twice. The current versions are read after the lock is held: a statement that
+        # waited for it still sees the rows of its own snapshot, not the versions the other import added.
+        # An unchanged document costs these three statements.
+        slugs = [definition.slug for definition in definitions]
+        Service.objects.bulk_create([Service(slug=slug) for slug in slugs], ignore_conflicts=True)
+        list(Service.objects.select_for_update().filter(slug__in=slugs).order_by("pk").values_list("pk"))
+        services = {
+            service.slug: service
+            for service in Service.objects.select_related("current_version").filter(slug__in=slugs)
+        }
         for definition in definitions:
-            version = _import_one(definition, source_sha256)
+            version = _import_one(definition, source_sha256, services[definition.slug])
             if version is None:
                 result.unchanged.append(definition.slug)
             else:
@@ -64,10 +76,7 @@ def catalog_import(*, text: str, overlay: dict | None = None, actor=None, source
     return result
 
 
-def _import_one(definition: Definition, source_sha256: str) -> ServiceVersion | None:
-    service, _ = Service.objects.get_or_create(slug=definition.slug)
-    # Lock the service row so two imports running at once cannot both add "the next" version number.
-    service = Service.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=service.pk)
+def _import_one(definition: Definition, source_sha256: str, service: Service) -> ServiceVersion | None:
     current = service.current_version
     if current is not None and current.content_hash == definition.content_hash:
         return None
