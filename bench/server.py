@@ -183,3 +183,14 @@ def process_cpu_seconds(pid: int) -> float:
         return 0.0
     fields = stat.rpartition(")")[2].split()  # after the command name, which may contain spaces
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> float:
+    """Busy CPU seconds of the whole machine so far (every process: the server, PostgreSQL, Redis, the load
+    generator, and whatever else runs), from /proc/stat: all but idle and iowait."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
