@@ -23,7 +23,7 @@ def _version_for(slug: str):
     service = selectors.service_get_by_slug(slug)
     if service is None or service.current_version_id is None:
         raise Http404("Layanan tidak ditemukan.")
-    return selectors.service_version_detail(service.current_version_id)
+    return selectors.service_version_detail_shared(service.current_version)
 
 
 def _call_to_action(version) -> dict:

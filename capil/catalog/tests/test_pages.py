@@ -1,7 +1,9 @@
 """The public pages, through HTTP: anyone can read them, in Bahasa Indonesia first."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from capil.catalog.tests.factories import catalog_imported
@@ -159,3 +161,25 @@ def test_without_the_applications_context_the_page_shows_the_office(client, monk
     assert "Pengajuan daring segera dibuka" in page and "Jl. Jenderal Sudirman" in page
     booking = text_of(client.get(reverse("catalog:service_detail", kwargs={"slug": "perekaman-ktp-el"})))
     assert "Pemesanan jadwal daring segera dibuka" in booking
+
+
+def test_the_pages_show_a_new_import_at_once_though_each_process_keeps_what_it_read(client):
+    """The home list and the service page are kept per process by the versions' (id, content hash); an import
+    of an edited document is on the next request."""
+    from capil.catalog.services import catalog_import
+    from capil.catalog.tests.factories import overlay, sop_text
+
+    catalog_imported()
+    detail = reverse("catalog:service_detail", kwargs={"slug": "akta-kelahiran"})
+    assert "Pas foto, KTP" not in text_of(client.get(detail))
+    client.get(reverse("catalog:home"))
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("catalog:home"))
+    assert not any("form_fields" in query["sql"] for query in again.captured_queries)  # the list is kept
+    edited = sop_text().replace(
+        "- Buku Nikah, KTP, Kartu Keluarga, Surat Keterangan Kelahiran\t10 Menit",
+        "- Buku Nikah, KTP, Kartu Keluarga, Surat Keterangan Kelahiran, Pas foto KTP\t15 Menit",
+    )
+    catalog_import(text=edited, overlay=overlay())
+    assert "Pas foto KTP" in text_of(client.get(detail))
+    assert "akta-kelahiran" in text_of(client.get(reverse("catalog:home"), {"q": "pas foto ktp"}))
