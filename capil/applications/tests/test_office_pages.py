@@ -51,6 +51,17 @@ def test_every_staff_view_of_an_application_is_audited(client, team):
     assert actions.count("application.view") == 1 and actions.count("application.view_file") == 1
 
 
+def test_the_operator_is_told_when_the_applicants_nik_disagrees_with_what_they_entered(client, team):
+    application = factories.submitted()
+    url = reverse("applications:office_detail", args=[application.pk])
+    _client(client, team[Role.OPERATOR])
+    assert "Periksa NIK pemohon" not in client.get(url).content.decode()
+    warning = "Tanggal lahir yang diisi tidak sama dengan tanggal lahir di NIK."
+    type(application.applicant).objects.filter(pk=application.applicant_id).update(nik_warning=warning)
+    page = client.get(url).content.decode()
+    assert "Periksa NIK pemohon" in page and warning in page
+
+
 def test_image_is_streamed_never_from_a_public_url(client, team, settings):
     application = factories.submitted()
     upload = application.uploads.first()
