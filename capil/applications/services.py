@@ -132,10 +132,13 @@ def application_missing_items(*, application: Application) -> list[str]:
     return missing
 
 
-def requirement_upload(*, application: Application, actor, slot: str, fileobj, request=None) -> RequirementUpload:
+def requirement_upload(*, application: Application, actor, slot: str, fileobj, request=None,
+                       recorded_by=None) -> RequirementUpload:
     """Normalise the file (decode, rotate, strip metadata, downscale, re-encode JPEG) and store it as the
     next version of `slot`. A refused file raises UploadRejected and stores nothing. While the application
-    is back with the applicant, only slots the operator rejected (or slots that newly apply) are replaced."""
+    is back with the applicant, only slots the operator rejected (or slots that newly apply) are replaced.
+    `recorded_by`: the staff member who photographed the document for the applicant (counter intake); the
+    upload and its audit row name them."""
     from .images import normalise_upload
 
     slots = {s.slot: s for s in application_slots(application=application)}
@@ -160,13 +163,14 @@ def requirement_upload(*, application: Application, actor, slot: str, fileobj, r
             upload = RequirementUpload(
                 application=app, slot=slot, slot_label=label, version=version, sha256=normalised.sha256,
                 width=normalised.width, height=normalised.height, size=len(normalised.jpeg_bytes),
-                uploaded_by=actor,
+                uploaded_by=recorded_by or actor,
             )
             upload.file.save(f"{slot}.jpg", ContentFile(normalised.jpeg_bytes), save=False)
             stored_name = upload.file.name
             upload.save()
-            audit_record(actor=actor, action="application.upload", target=app, request=request,
-                         data={"slot": slot, "version": version, "sha256": normalised.sha256})
+            audit_record(actor=recorded_by or actor, action="application.upload", target=app, request=request,
+                         data={"slot": slot, "version": version, "sha256": normalised.sha256,
+                               **({"on_behalf_of": actor.pk} if recorded_by else {})})
     except BaseException:
         # Storage is not transactional: a file written for a row that was rolled back is removed.
         if stored_name:

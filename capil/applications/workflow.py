@@ -261,12 +261,15 @@ def application_transition(
     data: dict | None = None,
     expected_state: str | None = None,
     request=None,
+    recorded_by=None,
 ) -> Application:
     """Perform `action` on the application, in one transaction: role check, row lock, guard, state change,
     event row, audit row, notifications (outbox rows, delivered after commit). Returns the application.
 
     Repeating an action that the same actor has just performed (a double click, a retried request) returns
     without a second event. Anyone else acting on a state that has already moved gets TransitionConflict.
+    `recorded_by`: the staff member who acts for the applicant at a counter; the event keeps the applicant
+    as its actor (whose step it is) and names them, and the audit row is theirs.
     """
     try:
         transition = TRANSITIONS[action]
@@ -300,7 +303,10 @@ def application_transition(
             raise TransitionConflict(
                 _("Permohonan %(number)s sedang ditangani oleh %(who)s.")
                 % {"number": app.tracking_number, "who": app.claimed_by})
-        ctx = TransitionContext(actor=actor, reason=reason, data=data or {})
+        ctx = TransitionContext(actor=actor, reason=reason, data=dict(data or {}))
+        if recorded_by is not None:
+            ctx.data["recorded_by"] = {"id": recorded_by.pk, "name": recorded_by.full_name,
+                                       "role": str(recorded_by.role)}
         if transition.guard:
             transition.guard(app, ctx)
 
@@ -328,9 +334,9 @@ def application_transition(
             app.completed_at = now
         app.save(update_fields=["state", "sop_step", "state_entered_at", "due_at", "claimed_by", "claimed_at",
                                 "submitted_at", "completed_at"])
-        audit_record(actor=actor, action=f"application.{action}", target=app, request=request,
+        audit_record(actor=recorded_by or actor, action=f"application.{action}", target=app, request=request,
                      data={"from": from_state, "to": transition.target, "step": transition.step,
-                           "event": event.pk})
+                           "event": event.pk, **({"on_behalf_of": actor.pk} if recorded_by is not None else {})})
         if transition.notify:
             transition.notify(app, event)
         number, state = app.tracking_number, app.state

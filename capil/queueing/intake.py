@@ -109,7 +109,8 @@ def counter_intake_upload(*, intake: CounterIntake, actor, slot: str, fileobj, r
     _require_role(actor, COUNTER_ROLES)
     _editable(intake)
     application = intake.application
-    upload = requirement_upload(application=application, actor=application.applicant, slot=slot, fileobj=fileobj)
+    upload = requirement_upload(application=application, actor=application.applicant, slot=slot, fileobj=fileobj,
+                                recorded_by=actor)
     audit_record(actor=actor, action="intake.upload", target=application, request=request,
                  data={"slot": slot, "version": upload.version, "sha256": upload.sha256})
     return upload
@@ -174,7 +175,7 @@ def counter_intake_submit(*, intake: CounterIntake, actor, request=None) -> Coun
         _editable(locked)
         try:
             application_transition(application=locked.application, action="submit",
-                                   actor=locked.application.applicant, request=request)
+                                   actor=locked.application.applicant, request=request, recorded_by=actor)
         except TransitionRefused as exc:
             raise QueueError(str(exc), code="incomplete") from None
         locked.submitted_at = clock.now()

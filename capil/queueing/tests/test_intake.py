@@ -127,3 +127,33 @@ def test_pengganti_identitas_needs_interview_biometrics_and_f101_before_handing_
     assert set(Notification.objects.filter(subject_id=str(done.application.pk)).values_list("channel", flat=True)
                ) == {"sms"}
     assert (done.interview_minutes, done.biometric_result) == (15, "NOT_FOUND")
+
+
+def test_the_operator_who_took_the_files_at_the_counter_is_named_in_the_record_and_the_audit(client, catalog):
+    """The application is the walk-in citizen's (their step, their timeline), but the files were scanned and
+    handed in by the operator: the uploads, the submission event and the audit rows say who did it."""
+    from capil.applications.services import application_slots
+
+    staff = operator()
+    version = intake.counter_service_by_slug("pengganti-identitas")
+    opened = intake.counter_intake_open(actor=staff, version=version, full_name="Datang Sendiri",
+                                        phone="081255550003")
+    intake.counter_intake_answers(intake=opened, actor=staff, answers=valid_answers(version))
+    for slot in application_slots(application=opened.application):
+        intake.counter_intake_upload(intake=opened, actor=staff, slot=slot.slot, fileobj=photo())
+    opened = intake.counter_intake_identity_steps(intake=opened, actor=staff, interview_minutes=15,
+                                                  biometric_result=BiometricResult.NOT_FOUND, f101_rt=True,
+                                                  f101_lurah=True, f101_camat=True)
+    application = intake.counter_intake_submit(intake=opened, actor=staff).application
+    assert {u.uploaded_by_id for u in application.uploads.all()} == {staff.pk}
+    event = application.events.get(action="submit")
+    assert event.actor_id == application.applicant_id
+    assert event.data["recorded_by"] == {"id": staff.pk, "name": staff.full_name, "role": str(staff.role)}
+    audits = audit_events_for(target_type="applications.application", target_id=application.pk)
+    submitted = next(a for a in audits if a.action == "application.submit")
+    assert submitted.actor_id == staff.pk and submitted.data["on_behalf_of"] == application.applicant_id
+    uploads = [a for a in audits if a.action == "application.upload"]
+    assert uploads and all(a.actor_id == staff.pk for a in uploads)
+    staff_client(client, staff)
+    page = client.get(reverse("applications:office_detail", args=[application.pk])).content.decode()
+    assert f"dicatat di loket oleh {staff.full_name}" in page
