@@ -644,8 +644,8 @@ def staff_create(*, actor: User, full_name: str, email: str, phone: str, role: s
                      data={"role": user.role})
         url = _site_url(password_reset_link_path(user))
         notification_enqueue(
-            event="password_reset", subject=user, recipient=user, email=user.email,
-            context={"url": url, "welcome": True}, channels=("email",), key_suffix="welcome",
+            event="staff_welcome", subject=user, recipient=user, email=user.email,
+            context={"url": url, "role": str(user.get_role_display())}, channels=("email",), key_suffix="welcome",
         )
     return user
 

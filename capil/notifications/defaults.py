@@ -77,6 +77,28 @@ EVENTS: dict[str, EventSpec] = {
                               "{% endif %}\nIf it was not you, ignore this e-mail; your password is unchanged."),
         },
     ),
+    "staff_welcome": EventSpec(
+        _("Akun petugas dibuat"), ("url", "role"),
+        {"url": "https://capil.example.go.id/akun/sandi/reset/abc123/", "role": "Operator"}, sensitive=True,
+        texts={
+            ("sms", "id"): ("", "Akun petugas Capil Online Anda ({{ role }}) sudah dibuat. Pilih kata sandi di "
+                                "{{ url }} - {{ office }}"),
+            ("sms", "en"): ("", "Your Capil Online staff account ({{ role }}) is ready. Choose a password at "
+                                "{{ url }} - {{ office }}"),
+            ("email", "id"): ("Akun petugas Capil Online Anda",
+                              "Halo {{ name }},\n\nAdministrator {{ office }} telah membuat akun petugas Capil Online "
+                              "untuk Anda, dengan peran {{ role }}.\n\n1. Buka tautan berikut dan pilih kata sandi "
+                              "Anda:\n{{ url }}\n2. Saat pertama kali masuk, daftarkan faktor kedua: pindai kode QR "
+                              "dengan aplikasi autentikator di ponsel Anda.\n\nTautan hanya dapat dipakai sekali. "
+                              "Jika Anda tidak mengenal akun ini, hubungi administrator kantor."),
+            ("email", "en"): ("Your Capil Online staff account",
+                              "Hello {{ name }},\n\nThe administrator of {{ office }} has created a Capil Online "
+                              "staff account for you, with the role {{ role }}.\n\n1. Open this link and choose your "
+                              "password:\n{{ url }}\n2. At your first sign-in, enrol your second factor: scan the "
+                              "QR code with an authenticator app on your phone.\n\nThe link works once. If you do "
+                              "not know of this account, contact the office administrator."),
+        },
+    ),
     "application_received": EventSpec(
         _("Permohonan diterima"), ("tracking_number", "service", "url"),
         {"tracking_number": "BPN-2026-000123", "service": "Akta Kelahiran", "url": "https://capil.example.go.id/p/1/"},

@@ -34,6 +34,10 @@ def test_admin_creates_a_staff_member_who_gets_a_link_to_choose_a_password(admin
     assert event.actor_id == admin_client.admin.pk and event.data == {"role": "KASI"}
     message = mail.outbox[-1]
     assert message.to == ["rahmat@disdukcapil.go.id"] and "/akun/lupa-sandi/" in message.body
+    # A welcome, not a "someone asked to reset your password": the role, the two first steps.
+    assert message.subject == "Akun petugas Capil Online Anda"
+    assert "peran Kepala Seksi (Kasi)" in message.body and "faktor kedua" in message.body
+    assert "mengatur ulang" not in message.body
 
 
 def test_a_citizen_role_cannot_be_given_through_the_staff_pages(admin_client):
