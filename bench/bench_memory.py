@@ -34,10 +34,14 @@ def slope(points: list[tuple[int, float]]) -> float:
 
 
 def window_floors(points: list[tuple[int, float]], width: int) -> list[tuple[int, float]]:
-    """(first request count of the window, least MB in it) for each window of `width` requests."""
+    """(first request count of the window, least MB in it) for each complete window of `width` requests (the
+    last one, cut short by the end of the run, may hold a single sample taken while a photo was decoded)."""
     floors: dict[int, tuple[int, float]] = {}
+    last = max((n for n, _ in points), default=0)
     for n, mb in points:
         key = n // width
+        if (key + 1) * width > last:
+            continue
         if key not in floors or mb < floors[key][1]:
             floors[key] = (key * width, mb)
     return [floors[key] for key in sorted(floors)]
