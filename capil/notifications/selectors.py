@@ -31,11 +31,11 @@ def notification_log(*, state: str = "", channel: str = "", event: str = "", sub
     return qs
 
 
-STATE_COUNT_CAP = 10_000
+STATE_COUNT_CAP = 1_000
 
 
 def notification_state_counts(*, cap: int | None = STATE_COUNT_CAP) -> dict[str, str]:
-    """How many messages are in each state, for the log's header: "10000+" past `cap`. A city's outbox holds
+    """How many messages are in each state, for the log's header: "1000+" past `cap`. A city's outbox holds
     millions of sent messages; counting them exactly reads the whole table on every page load, while a count
     up to the cap reads at most `cap` entries of the (state, …) index per state. `cap=None`: exact counts."""
     if cap is None:
