@@ -1,5 +1,6 @@
 """Everything ./start does before serving, in one idempotent command: migrate, create the cache table,
-import the SOP catalog, create the demo staff accounts and the development signing keys. Each step that
+import the SOP catalog, create the demo staff accounts, the development signing keys and the demo citizen's
+applications (one in each staff queue). Each step that
 another context provides is a management command of that context; running this again upgrades what
 changed and leaves the rest."""
 
@@ -17,6 +18,7 @@ STEPS: list[tuple[str, list[str], dict]] = [
     ("notifications_sweep", ["--schedule"], {}),
     ("documents_dev_pki", [], {}),
     ("queueing_housekeeping", ["--schedule"], {}),
+    ("demo_applications", [], {}),
 ]
 
 
