@@ -420,6 +420,17 @@ def password_reset_send(*, identifier: str, ip: str) -> str:
     return "email"
 
 
+def _account_changed_notice(*, user: User, what: str, phone: str | None, email: str | None) -> None:
+    """Tell the account's holder, at the address they had before the change, that its phone, e-mail or
+    password was changed: a stolen session or password cannot quietly move the account elsewhere. Carries
+    neither the new address nor any other personal number."""
+    notification_enqueue(
+        event="account_changed", subject=user, recipient=user, phone=phone or None, email=email or None,
+        context={"what": what}, key_suffix=f"{what}:{timezone.now().isoformat()}",
+        channels=tuple(name for name, value in (("sms", phone), ("email", email)) if value),
+    )
+
+
 def _password_set(*, user: User, password: str, action: str, request=None) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -429,6 +440,8 @@ def _password_set(*, user: User, password: str, action: str, request=None) -> Us
             expires_at=timezone.now()
         )
         audit_record(actor=user, action=action, target=user, request=request)
+        _account_changed_notice(user=user, what="password", phone=user.phone if user.phone_verified_at else None,
+                                email=user.email if user.email_verified_at else None)
     ratelimit.clear(f"signin:account:{identifier_key(user.email)}", SIGNIN_WINDOW)
     if user.phone:
         ratelimit.clear(f"signin:account:{user.phone}", SIGNIN_WINDOW)
@@ -505,6 +518,8 @@ def phone_change(*, user: User, phone: str, password: str, request=None) -> User
         raise ValidationError({"phone": [_("Nomor HP ini sudah dipakai akun lain.")]})
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        if user.phone and user.phone_verified_at:
+            _account_changed_notice(user=user, what="phone", phone=user.phone, email=None)
         user.phone = e164
         user.phone_verified_at = None
         user.save(update_fields=["phone", "phone_verified_at"])
@@ -528,6 +543,8 @@ def email_change(*, user: User, email: str, password: str, request=None) -> User
         raise ValidationError({"email": [_("Alamat email ini sudah dipakai akun lain.")]})
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        if user.email_verified_at:
+            _account_changed_notice(user=user, what="email", phone=None, email=user.email)
         user.email = email
         user.email_verified_at = None
         user.save(update_fields=["email", "email_verified_at"])

@@ -77,6 +77,27 @@ EVENTS: dict[str, EventSpec] = {
                               "{% endif %}\nIf it was not you, ignore this e-mail; your password is unchanged."),
         },
     ),
+    "account_changed": EventSpec(
+        _("Perubahan keamanan akun"), ("what",), {"what": "phone"},
+        texts={
+            ("sms", "id"): ("", "{% if what == 'phone' %}Nomor HP{% elif what == 'email' %}Alamat email"
+                                "{% else %}Kata sandi{% endif %} akun Capil Online Anda baru saja diganti. "
+                                "Bukan Anda? Segera hubungi {{ office }}."),
+            ("sms", "en"): ("", "The {% if what == 'phone' %}phone number{% elif what == 'email' %}e-mail address"
+                                "{% else %}password{% endif %} of your Capil Online account was just changed. "
+                                "Not you? Contact {{ office }} at once."),
+            ("email", "id"): ("Perubahan pada akun Capil Online Anda",
+                              "Halo {{ name }},\n\n{% if what == 'phone' %}Nomor HP{% elif what == 'email' %}"
+                              "Alamat email{% else %}Kata sandi{% endif %} akun Capil Online Anda baru saja diganti."
+                              "\n\nJika Anda yang menggantinya, abaikan pesan ini. Jika bukan, segera hubungi "
+                              "{{ office }}: seseorang mungkin memakai akun Anda."),
+            ("email", "en"): ("A change to your Capil Online account",
+                              "Hello {{ name }},\n\nThe {% if what == 'phone' %}phone number{% elif what == 'email' %}"
+                              "e-mail address{% else %}password{% endif %} of your Capil Online account was just "
+                              "changed.\n\nIf it was you, ignore this message. If not, contact {{ office }} at "
+                              "once: someone may be using your account."),
+        },
+    ),
     "staff_welcome": EventSpec(
         _("Akun petugas dibuat"), ("url", "role"),
         {"url": "https://capil.example.go.id/akun/sandi/reset/abc123/", "role": "Operator"}, sensitive=True,

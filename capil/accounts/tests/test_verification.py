@@ -218,3 +218,34 @@ def test_verification_survives_nothing_half_written_when_sending_fails(client):
         with pytest.raises(RuntimeError):
             services.user_register(registration=registration)
     assert not User.objects.filter(email="rudi@contoh.id").exists()
+
+
+def test_the_old_phone_and_address_are_told_of_a_change_without_the_new_one(client):
+    """A stolen session with the password could move the account to another phone or e-mail: the holder
+    hears of it where they could before, and the notice carries neither the new number nor the address."""
+    from .helpers import last_email_to, last_sms
+
+    user = CitizenFactory()
+    old_phone, old_email = user.phone, user.email
+    login_client(client, user)
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 4444", "password": "Kelapa-Sawit-Balikpapan-7"})
+    notice = last_sms(old_phone)
+    assert "Nomor HP akun Capil Online Anda baru saja diganti" in notice and "4444" not in notice
+    client.post(reverse("accounts:email_change"), {"email": "baru@contoh.id", "password": "Kelapa-Sawit-Balikpapan-7"})
+    mail_notice = last_email_to(old_email)
+    assert "Alamat email akun Capil Online Anda baru saja diganti" in mail_notice.body
+    assert "baru@contoh.id" not in mail_notice.body
+    # The new phone and address are not verified yet: a password change is told to neither.
+    sent_before = sms_count("+6281255504444")
+    services.password_change(user=User.objects.get(pk=user.pk), old_password="Kelapa-Sawit-Balikpapan-7",
+                             password="Sungai-Ampal-Mengalir-9")
+    assert sms_count("+6281255504444") == sent_before
+
+
+def test_a_password_change_is_told_by_sms_and_email(client):
+    from .helpers import last_email_to, last_sms
+
+    user = CitizenFactory()
+    services.password_change(user=user, old_password="Kelapa-Sawit-Balikpapan-7", password="Sungai-Ampal-Mengalir-9")
+    assert "Kata sandi akun Capil Online Anda baru saja diganti" in last_sms(user.phone)
+    assert "Kata sandi akun Capil Online Anda baru saja diganti" in last_email_to(user.email).body
