@@ -10,10 +10,11 @@ from capil.accounts import services
 from capil.accounts.access import verified_citizen_required
 from capil.accounts.models import CodePurpose, OneTimeCode, User
 
-from .factories import CitizenFactory, UserFactory, login_client
+from .factories import PASSWORD, CitizenFactory, UserFactory, login_client
 from .helpers import link_in_email, path_of, sms_code, sms_count
 
 pytestmark = pytest.mark.django_db(transaction=True)
+NEW_PASSWORD = "Sungai-Ampal-Mengalir-9"  # any password the validators accept
 
 
 def later(**delta):
@@ -228,17 +229,17 @@ def test_the_old_phone_and_address_are_told_of_a_change_without_the_new_one(clie
     user = CitizenFactory()
     old_phone, old_email = user.phone, user.email
     login_client(client, user)
-    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 4444", "password": "Kelapa-Sawit-Balikpapan-7"})
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 4444", "password": PASSWORD})
     notice = last_sms(old_phone)
     assert "Nomor HP akun Capil Online Anda baru saja diganti" in notice and "4444" not in notice
-    client.post(reverse("accounts:email_change"), {"email": "baru@contoh.id", "password": "Kelapa-Sawit-Balikpapan-7"})
+    client.post(reverse("accounts:email_change"), {"email": "baru@contoh.id", "password": PASSWORD})
     mail_notice = last_email_to(old_email)
     assert "Alamat email akun Capil Online Anda baru saja diganti" in mail_notice.body
     assert "baru@contoh.id" not in mail_notice.body
     # The new phone and address are not verified yet: a password change is told to neither.
     sent_before = sms_count("+6281255504444")
-    services.password_change(user=User.objects.get(pk=user.pk), old_password="Kelapa-Sawit-Balikpapan-7",
-                             password="Sungai-Ampal-Mengalir-9")
+    services.password_change(user=User.objects.get(pk=user.pk), old_password=PASSWORD,
+                             password=NEW_PASSWORD)
     assert sms_count("+6281255504444") == sent_before
 
 
@@ -246,6 +247,6 @@ def test_a_password_change_is_told_by_sms_and_email(client):
     from .helpers import last_email_to, last_sms
 
     user = CitizenFactory()
-    services.password_change(user=user, old_password="Kelapa-Sawit-Balikpapan-7", password="Sungai-Ampal-Mengalir-9")
+    services.password_change(user=user, old_password=PASSWORD, password=NEW_PASSWORD)
     assert "Kata sandi akun Capil Online Anda baru saja diganti" in last_sms(user.phone)
     assert "Kata sandi akun Capil Online Anda baru saja diganti" in last_email_to(user.email).body

@@ -96,16 +96,21 @@ def test_an_existing_account_gets_the_application(catalog, world):
     assert refused.value.code == "staff_contact"
 
 
-def test_pengganti_identitas_needs_interview_biometrics_and_f101_before_handing_in(catalog):
+def _walk_in_with_files(staff, *, full_name: str, phone: str):
+    """A Pengganti Identitas intake opened by `staff`, its form recorded and every slot scanned."""
     from capil.applications.services import application_slots
 
-    staff = operator()
     version = intake.counter_service_by_slug("pengganti-identitas")
-    opened = intake.counter_intake_open(actor=staff, version=version, full_name="Tanpa Dokumen",
-                                        phone="081255550002")
+    opened = intake.counter_intake_open(actor=staff, version=version, full_name=full_name, phone=phone)
     intake.counter_intake_answers(intake=opened, actor=staff, answers=valid_answers(version))
     for slot in application_slots(application=opened.application):
         intake.counter_intake_upload(intake=opened, actor=staff, slot=slot.slot, fileobj=photo())
+    return opened
+
+
+def test_pengganti_identitas_needs_interview_biometrics_and_f101_before_handing_in(catalog):
+    staff = operator()
+    opened = _walk_in_with_files(staff, full_name="Tanpa Dokumen", phone="081255550002")
     with pytest.raises(services.QueueError) as refused:
         intake.counter_intake_submit(intake=opened, actor=staff)
     assert refused.value.code == "identity_steps" and "F1.01" in refused.value.message
@@ -132,15 +137,8 @@ def test_pengganti_identitas_needs_interview_biometrics_and_f101_before_handing_
 def test_the_operator_who_took_the_files_at_the_counter_is_named_in_the_record_and_the_audit(client, catalog):
     """The application is the walk-in citizen's (their step, their timeline), but the files were scanned and
     handed in by the operator: the uploads, the submission event and the audit rows say who did it."""
-    from capil.applications.services import application_slots
-
     staff = operator()
-    version = intake.counter_service_by_slug("pengganti-identitas")
-    opened = intake.counter_intake_open(actor=staff, version=version, full_name="Datang Sendiri",
-                                        phone="081255550003")
-    intake.counter_intake_answers(intake=opened, actor=staff, answers=valid_answers(version))
-    for slot in application_slots(application=opened.application):
-        intake.counter_intake_upload(intake=opened, actor=staff, slot=slot.slot, fileobj=photo())
+    opened = _walk_in_with_files(staff, full_name="Datang Sendiri", phone="081255550003")
     opened = intake.counter_intake_identity_steps(intake=opened, actor=staff, interview_minutes=15,
                                                   biometric_result=BiometricResult.NOT_FOUND, f101_rt=True,
                                                   f101_lurah=True, f101_camat=True)
