@@ -7,6 +7,10 @@ opt-in: BENCH_SCALE_APPLICATIONS=1000000, about 20 minutes to fill on a 2-core m
 the data). Pages are requested in-process through Django's test client (full middleware, templates,
 sessions), each beside /healthz through the same client as the baseline (a request that does one trivial
 query); queries beside a bare indexed primary-key read.
+
+Plans: for each page and query figure, one more request is made with its SQL captured, and the slowest
+statement is run again under EXPLAIN (ANALYZE, BUFFERS). The plans go to var/bench/scale-plans-<size>.txt
+(BENCH_SCALE_PLANS names another file); the path is printed at the end.
 """
 
 import os
@@ -18,6 +22,58 @@ from bench.harness import median, p95, timings_ms
 PAGE_TARGET_MS = 50
 SLA_TARGET_MS = 1000
 REPEAT = int(os.environ.get("BENCH_SCALE_REPEAT", "40"))
+
+
+class Plans:
+    """The slowest statement behind each figure, with its plan: what the note shows for the slow ones."""
+
+    def __init__(self):
+        self.sections: list[str] = []
+        self.last_request = None  # (client, path) of the last timed request, replayed under capture
+
+    def capture(self, name: str, fn) -> None:
+        """Run fn with its SQL captured; explain every SELECT and keep the plan of the slowest by execution."""
+        import re
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            fn()
+        explained = []
+        for query in captured.captured_queries:
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                plan = "\n".join(row[0] for row in cur.fetchall())
+            found = re.search(r"Execution Time: ([0-9.]+) ms", plan)
+            explained.append((float(found.group(1)) if found else 0.0, query["sql"], plan))
+        if not explained:
+            self.sections.append(f"== {name}: no SELECT statement\n")
+            return
+        slowest = max(explained)
+        self.sections.append(
+            f"== {name}\n{len(captured.captured_queries)} statements; their SELECTs run again under EXPLAIN "
+            f"ANALYZE: {sum(e[0] for e in explained):.2f} ms of execution in all, the slowest {slowest[0]:.2f} ms:\n"
+            f"{slowest[1]}\n\n{slowest[2]}\n")
+
+    def capture_last_request(self, name: str) -> None:
+        if self.last_request:
+            client, path = self.last_request
+            self.capture(name, lambda: client.get(path))
+
+    def write(self, label: str) -> str:
+        from pathlib import Path
+
+        path = Path(os.environ.get("BENCH_SCALE_PLANS") or Path(__file__).resolve().parent.parent / "var" / "bench"
+                    / f"scale-plans-{label}.txt")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(self.sections))
+        return str(path)
+
+
+PLANS = Plans()
 
 
 def scale_url() -> str | None:
@@ -73,9 +129,11 @@ def timed_get(client, path_fn, *, repeat: int = REPEAT) -> list[float]:
     rng = random.Random(7)
 
     def one():
-        response = client.get(path_fn(rng))
+        path = path_fn(rng)
+        response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"{response.status_code} for {response.request['PATH_INFO']}")
+        PLANS.last_request = (client, path)
 
     return timings_ms(one, repeat=repeat, warmup=3)
 
@@ -117,6 +175,7 @@ def run(bench):
     def page(name: str, samples: list[float]) -> None:
         bench.figure(f"{name} p95 @{label}", p95(samples), "ms", baseline=bare_p95, target=f"value <= {PAGE_TARGET_MS}")
         bench.figure(f"{name} median @{label}", median(samples), "ms", baseline=bare_median)
+        PLANS.capture_last_request(name)
 
     # ---- work queues: the first page of each role's queue, and a deep page
     queue_url = reverse("applications:queue")
@@ -160,6 +219,7 @@ def run(bench):
     lookup = timings_ms(lambda: _tracking_lookup(random.choice(numbers)), repeat=REPEAT * 2)
     bench.figure(f"tracking-number lookup p95 @{label}", p95(lookup), "ms", baseline=p95(bare_q),
                  target=f"value <= {PAGE_TARGET_MS}")
+    PLANS.capture("tracking-number lookup", lambda: _tracking_lookup(numbers[0]))
     from capil.archive.selectors import archive_search
 
     archived = list(Application.objects.filter(pk__in=pks, state="archived").select_related("applicant")
@@ -169,10 +229,13 @@ def run(bench):
                                 repeat=REPEAT)
         bench.figure(f"archive search by NIK p95 @{label}", p95(search_nik), "ms", baseline=p95(bare_q),
                      target=f"value <= {PAGE_TARGET_MS}")
+        PLANS.capture("archive search by NIK", lambda: list(archive_search(person_number=archived[0][1])[:20]))
         search_no = timings_ms(lambda: list(archive_search(number=random.choice(archived)[0])[:20]),
                                repeat=REPEAT // 2)
         bench.figure(f"archive search by tracking number p95 @{label}", p95(search_no), "ms",
                      baseline=p95(bare_q), target=f"value <= {PAGE_TARGET_MS}")
+        PLANS.capture("archive search by tracking number",
+                      lambda: list(archive_search(number=archived[0][0])[:20]))
         arsip = staff_client(Role.ARSIPARIS)
         search_url = reverse("archive:search")
         page("archive search page by NIK", timed_get(
@@ -225,6 +288,7 @@ def run(bench):
     sla = timings_ms(lambda: selectors.sla_month(year=today.year, month=today.month), repeat=7, warmup=1)
     bench.figure(f"SLA figures this month ({events} events) @{label}", median(sla), "ms", baseline=median(base),
                  target=f"value <= {SLA_TARGET_MS}")
+    PLANS.capture("SLA figures this month", lambda: selectors.sla_month(year=today.year, month=today.month))
     sla_last = timings_ms(lambda: selectors.sla_month(year=last.year, month=last.month), repeat=7)
     bench.figure(f"SLA figures last month ({last_events} events) @{label}", median(sla_last), "ms",
                  baseline=exact, target=f"value <= {SLA_TARGET_MS}")
@@ -240,6 +304,8 @@ def run(bench):
     page_sla = timed_get(kasi, lambda rng: sla_url, repeat=7)
     bench.figure(f"SLA page (Kasi) @{label}", median(page_sla), "ms", baseline=median(base),
                  target=f"value <= {SLA_TARGET_MS}")
+    PLANS.capture_last_request("SLA page (Kasi)")
+    print(f'{{"bench": "{bench.name}", "plans": "{PLANS.write(label)}"}}', flush=True)
 
 
 def _random_rows(model, n: int) -> list[tuple[int, int]]:
@@ -266,6 +332,7 @@ def _timed_requests(pairs, *, repeat: int = REPEAT) -> list[float]:
         samples.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
             raise RuntimeError(f"{response.status_code} for {path}")
+        PLANS.last_request = (client, path)
     return samples
 
 
