@@ -42,45 +42,11 @@ def _second_factor_redirect(request):
     )
 
 
-def signed_in_required(view):
-    """Any signed-in, active account (staff with their second factor)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user.is_active:
-            raise PermissionDenied
-        if not second_factor_satisfied(request):
-            return _second_factor_redirect(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def citizen_required(view):
-    """A signed-in citizen, verified or not (the verification and personal-data pages)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user.is_active:
-            raise PermissionDenied
-        if user.role != Role.CITIZEN:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def role_required(*roles: Role) -> Callable:
-    """Only signed-in, active users whose role is one of `roles`. Anonymous visitors are sent to sign in
-    (302); staff who have not passed their second factor in this session are sent to it (302); anyone
-    else gets 403."""
-    allowed = frozenset(roles)
+def _gate(*, roles: frozenset | None = None, verified: bool = False) -> Callable:
+    """The one door every non-public view goes through. In order: anonymous visitors are sent to sign in
+    (302); inactive accounts, a role outside `roles` and (with `verified`) a citizen who has not verified
+    phone and e-mail get 403; staff who have not passed their second factor in this session are sent to it
+    (302)."""
 
     def decorator(view):
         @wraps(view)
@@ -90,7 +56,9 @@ def role_required(*roles: Role) -> Callable:
                 return redirect_to_login(request.get_full_path())
             if not user.is_active:
                 raise PermissionDenied
-            if user.role not in allowed:
+            if roles is not None and user.role not in roles:
+                raise PermissionDenied
+            if verified and not user.is_verified:
                 raise PermissionDenied
             if not second_factor_satisfied(request):
                 return _second_factor_redirect(request)
@@ -101,23 +69,17 @@ def role_required(*roles: Role) -> Callable:
     return decorator
 
 
-def verified_citizen_required(view):
-    """Citizens who verified both phone and e-mail (SOP steps 3–4). Browsing needs no account; applying does."""
+# Any signed-in, active account (staff with their second factor).
+signed_in_required = _gate()
+# A signed-in citizen, verified or not (the verification and personal-data pages).
+citizen_required = _gate(roles=frozenset({Role.CITIZEN}))
+# Citizens who verified both phone and e-mail (SOP steps 3–4). Browsing needs no account; applying does.
+verified_citizen_required = _gate(roles=frozenset({Role.CITIZEN}), verified=True)
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user.is_active:
-            raise PermissionDenied
-        if user.role != Role.CITIZEN:
-            raise PermissionDenied
-        if not user.is_verified:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
 
-    return wrapper
+def role_required(*roles: Role) -> Callable:
+    """Only signed-in, active users whose role is one of `roles` (staff with their second factor)."""
+    return _gate(roles=frozenset(roles))
 
 
 def access_staff_member_by_id(user, pk: int) -> User:
