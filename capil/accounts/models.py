@@ -60,6 +60,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     nip = models.CharField(_("NIP"), max_length=18, blank=True, help_text=_("Nomor Induk Pegawai (staf)."))
     phone_verified_at = models.DateTimeField(null=True, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # A new number or address asked for but not proven yet. A verified phone or e-mail stays in use (sign-in,
+    # notices, applying) until the code sent to the new number, or the link sent to the new address, is used:
+    # a typo cannot cut the citizen off, and the account never sits unverified in between.
+    pending_phone = models.CharField(_("nomor HP baru (belum dikonfirmasi)"), max_length=20, blank=True)
+    pending_email = models.EmailField(_("alamat email baru (belum dikonfirmasi)"), blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     # What the citizen entered beside the NIK. The NIK is never rejected for disagreeing with them (a NIK
@@ -122,6 +127,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class CodePurpose(models.TextChoices):
     PHONE_VERIFY = "phone_verify", _("Verifikasi nomor HP")
     PASSWORD_RESET = "password_reset", _("Atur ulang kata sandi")
+    PHONE_CHANGE = "phone_change", _("Konfirmasi nomor HP baru")
 
 
 class OneTimeCode(models.Model):

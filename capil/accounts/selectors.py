@@ -36,6 +36,8 @@ def accounts_personal_data(user: User) -> dict:
             "terakhir_masuk": _iso(user.last_login),
             "hp_terverifikasi_pada": _iso(user.phone_verified_at),
             "email_terverifikasi_pada": _iso(user.email_verified_at),
+            "nomor_hp_baru_belum_dikonfirmasi": user.pending_phone or None,
+            "email_baru_belum_dikonfirmasi": user.pending_email or None,
         },
         "kode_sms": [
             {

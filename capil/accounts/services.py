@@ -22,7 +22,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -200,18 +200,22 @@ def _code_hash(*, user_id: int, purpose: str, phone: str, code: str) -> str:
     return salted_hmac(_CODE_SALT, f"{user_id}:{purpose}:{phone}:{code}", algorithm="sha256").hexdigest()
 
 
-def code_wait_seconds(*, user: User, purpose: str) -> int:
-    """Seconds before another code may be sent (0 when one may be sent now)."""
-    last = OneTimeCode.objects.filter(user=user, purpose=purpose).order_by("-created_at").first()
+def code_wait_seconds(*, user: User, purpose: str, phone: str | None = None) -> int:
+    """Seconds before another code may be sent to `phone` (the account's number unless given; 0 when one may
+    be sent now). A code for another number (the typo corrected) need not wait: the hourly cap still holds."""
+    last = (OneTimeCode.objects.filter(user=user, purpose=purpose, phone=phone or user.phone)
+            .order_by("-created_at").first())
     if last is None:
         return 0
     remaining = (last.created_at + CODE_RESEND_AFTER - timezone.now()).total_seconds()
     return max(0, int(remaining + 0.999))
 
 
-def _code_issue(*, user: User, purpose: str, ip: str) -> OneTimeCode:
-    """Make and send a new code, retiring earlier ones. Raises RateLimited."""
-    wait = code_wait_seconds(user=user, purpose=purpose)
+def _code_issue(*, user: User, purpose: str, ip: str, phone: str | None = None) -> OneTimeCode:
+    """Make and send a new code to `phone` (the account's number unless given), retiring earlier ones.
+    Raises RateLimited."""
+    phone = phone or user.phone
+    wait = code_wait_seconds(user=user, purpose=purpose, phone=phone)
     if wait:
         raise RateLimited(
             _("Kode baru dapat diminta %(s)d detik lagi.") % {"s": wait}, wait
@@ -228,14 +232,14 @@ def _code_issue(*, user: User, purpose: str, ip: str) -> OneTimeCode:
             expires_at=now
         )
         otc = OneTimeCode.objects.create(
-            user=user, purpose=purpose, phone=user.phone,
-            code_hash=_code_hash(user_id=user.pk, purpose=purpose, phone=user.phone, code=code),
+            user=user, purpose=purpose, phone=phone,
+            code_hash=_code_hash(user_id=user.pk, purpose=purpose, phone=phone, code=code),
             created_at=now, expires_at=now + CODE_TTL,
         )
         minutes = int(CODE_TTL.total_seconds() // 60)
-        event = "otp" if purpose == CodePurpose.PHONE_VERIFY else "password_reset"
+        event = "password_reset" if purpose == CodePurpose.PASSWORD_RESET else "otp"
         notification_enqueue(
-            event=event, subject=user, recipient=user, phone=user.phone,
+            event=event, subject=user, recipient=user, phone=phone,
             context={"code": code, "minutes": minutes}, channels=("sms",), key_suffix=str(otc.pk),
         )
     return otc
@@ -304,30 +308,33 @@ def phone_verify(*, user: User, code: str, request=None) -> User:
 # --- e-mail links ------------------------------------------------------------------------------------
 
 
-def email_verification_token(user: User) -> str:
-    """A signed token naming the account and the address it proves; it expires after EMAIL_LINK_MAX_AGE."""
-    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=_EMAIL_SALT, compress=True)
+def email_verification_token(user: User, email: str | None = None) -> str:
+    """A signed token naming the account and the address it proves (the account's own, or the new one it
+    asked for); it expires after EMAIL_LINK_MAX_AGE."""
+    return signing.dumps({"u": user.pk, "e": (email or user.email).lower()}, salt=_EMAIL_SALT, compress=True)
 
 
-def _email_link_issue(*, user: User) -> str:
-    url = _site_url(reverse("accounts:email_verify", kwargs={"token": email_verification_token(user)}))
+def _email_link_issue(*, user: User, email: str | None = None) -> str:
+    email = email or user.email
+    url = _site_url(reverse("accounts:email_verify", kwargs={"token": email_verification_token(user, email)}))
     notification_enqueue(
-        event="email_verification", subject=user, recipient=user, email=user.email,
+        event="email_verification", subject=user, recipient=user, email=email,
         context={"url": url, "hours": int(EMAIL_LINK_MAX_AGE.total_seconds() // 3600)},
         channels=("email",), key_suffix=secrets.token_hex(4),
     )
     return url
 
 
-def email_verification_send(*, user: User, request=None) -> str:
-    """Send a new e-mail link. Raises RateLimited."""
+def email_verification_send(*, user: User, request=None, pending: bool = False) -> str:
+    """Send a new e-mail link: to the account's address, or (`pending`) to the new address it asked for.
+    Raises RateLimited."""
     if not ratelimit.hit(f"email:send:{user.pk}:min", 1, 60):
         raise _limited(_("Tautan baru dapat diminta satu menit lagi."), 60)
     if not ratelimit.hit(f"email:send:{user.pk}:hour", EMAIL_SENDS_PER_HOUR, 3600):
         raise _limited(_("Sudah %(n)d email dikirim dalam satu jam terakhir. Coba lagi nanti.")
                        % {"n": EMAIL_SENDS_PER_HOUR}, 3600)
     with transaction.atomic():
-        return _email_link_issue(user=user)
+        return _email_link_issue(user=user, email=user.pending_email if pending else None)
 
 
 def email_verify(*, token: str, request=None) -> User:
@@ -340,6 +347,8 @@ def email_verify(*, token: str, request=None) -> User:
         raise CodeRejected(_("Tautan verifikasi tidak sah. Salin tautan lengkap dari email.")) from exc
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=payload.get("u"), closed_at__isnull=True).first()
+        if user is not None and user.pending_email and user.pending_email.lower() == payload.get("e"):
+            return _email_change_complete(user=user, request=request)
         if user is None or user.email.lower() != payload.get("e"):
             raise CodeRejected(_("Tautan ini untuk alamat email yang sudah diganti. Minta tautan baru."))
         if user.email_verified_at is None:
@@ -505,7 +514,9 @@ def password_change(*, user: User, old_password: str, password: str, request=Non
 
 
 def phone_change(*, user: User, phone: str, password: str, request=None) -> User:
-    """The new number replaces the old one and must be verified again (a code is sent to it)."""
+    """Ask for another number. A verified number stays in use until a code sent to the new one is typed
+    (phone_change_confirm); an unverified one (a typo at registration) is replaced at once and the new
+    number must be verified. Raises ValidationError."""
     if not user.check_password(password):
         raise ValidationError({"password": [_("Kata sandi salah.")]})
     try:
@@ -516,24 +527,73 @@ def phone_change(*, user: User, phone: str, password: str, request=None) -> User
         raise ValidationError({"phone": [_("Ini nomor HP Anda sekarang.")]})
     if User.objects.filter(phone=e164).exclude(pk=user.pk).exists():
         raise ValidationError({"phone": [_("Nomor HP ini sudah dipakai akun lain.")]})
+    ip = client_ip(request)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.phone and user.phone_verified_at:
-            _account_changed_notice(user=user, what="phone", phone=user.phone, email=None)
+            user.pending_phone = e164
+            user.save(update_fields=["pending_phone"])
+            audit_record(actor=user, action="account.phone_change_requested", target=user, request=request)
+            try:
+                _code_issue(user=user, purpose=CodePurpose.PHONE_CHANGE, ip=ip, phone=e164)
+            except RateLimited:
+                pass  # the confirmation page offers "kirim ulang" once the wait is over
+            return user
         user.phone = e164
+        user.pending_phone = ""
         user.phone_verified_at = None
-        user.save(update_fields=["phone", "phone_verified_at"])
+        user.save(update_fields=["phone", "pending_phone", "phone_verified_at"])
         audit_record(actor=user, action="account.phone_changed", target=user, request=request)
         OneTimeCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now())
         try:
-            _code_issue(user=user, purpose=CodePurpose.PHONE_VERIFY, ip=client_ip(request))
+            _code_issue(user=user, purpose=CodePurpose.PHONE_VERIFY, ip=ip)
         except RateLimited:
             pass  # the verification page offers "kirim ulang" once the wait is over
     return user
 
 
+def phone_change_code_send(*, user: User, request=None) -> OneTimeCode:
+    """Send a new code to the number waiting for confirmation. Raises RateLimited."""
+    return _code_issue(user=user, purpose=CodePurpose.PHONE_CHANGE, ip=client_ip(request), phone=user.pending_phone)
+
+
+def phone_change_confirm(*, user: User, code: str, request=None) -> User:
+    """The code sent to the new number was typed: the new number replaces the old one, verified, and the old
+    number is told. Raises CodeRejected or RateLimited."""
+    if not ratelimit.hit(f"code:check:ip:{client_ip(request)}", 60, 3600):
+        raise _too_many(3600)
+    otc = _code_consume(user=user, purpose=CodePurpose.PHONE_CHANGE, code=code)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.pending_phone or otc.phone != user.pending_phone:
+            raise CodeRejected(_("Kode ini dikirim ke nomor lain. Minta kode baru."))
+        old_phone = user.phone
+        user.phone, user.pending_phone, user.phone_verified_at = user.pending_phone, "", timezone.now()
+        _save_taken_checked(user, ["phone", "pending_phone", "phone_verified_at"],
+                            _("Nomor HP ini sudah dipakai akun lain."))
+        _account_changed_notice(user=user, what="phone", phone=old_phone, email=None)
+        audit_record(actor=user, action="account.phone_changed", target=user, request=request)
+        # Codes sent to the old number (a password reset, say) prove nothing about the account any more.
+        OneTimeCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now())
+    return user
+
+
+def phone_change_cancel(*, user: User, request=None) -> User:
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.pending_phone:
+            user.pending_phone = ""
+            user.save(update_fields=["pending_phone"])
+            OneTimeCode.objects.filter(user=user, purpose=CodePurpose.PHONE_CHANGE, used_at__isnull=True).update(
+                expires_at=timezone.now())
+            audit_record(actor=user, action="account.phone_change_cancelled", target=user, request=request)
+    return user
+
+
 def email_change(*, user: User, email: str, password: str, request=None) -> User:
-    """The new address replaces the old one and must be verified again (a link is sent to it)."""
+    """Ask for another address. A verified address stays in use until the link sent to the new one is
+    opened (email_verify); an unverified one is replaced at once and must be verified. Raises
+    ValidationError."""
     if not user.check_password(password):
         raise ValidationError({"password": [_("Kata sandi salah.")]})
     email = (email or "").strip().lower()
@@ -544,13 +604,52 @@ def email_change(*, user: User, email: str, password: str, request=None) -> User
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.email_verified_at:
-            _account_changed_notice(user=user, what="email", phone=None, email=user.email)
+            user.pending_email = email
+            user.save(update_fields=["pending_email"])
+            audit_record(actor=user, action="account.email_change_requested", target=user, request=request)
+            _email_link_issue(user=user, email=email)
+            return user
         user.email = email
-        user.email_verified_at = None
-        user.save(update_fields=["email", "email_verified_at"])
+        user.pending_email = ""
+        user.save(update_fields=["email", "pending_email"])
         audit_record(actor=user, action="account.email_changed", target=user, request=request)
         _email_link_issue(user=user)
     return user
+
+
+def _email_change_complete(*, user: User, request=None) -> User:
+    """The link sent to the new address was opened (inside email_verify's transaction, the user locked)."""
+    old_email = user.email
+    user.email, user.pending_email, user.email_verified_at = user.pending_email.lower(), "", timezone.now()
+    _save_taken_checked(user, ["email", "pending_email", "email_verified_at"],
+                        _("Alamat email ini sudah dipakai akun lain."))
+    _account_changed_notice(user=user, what="email", phone=None, email=old_email)
+    audit_record(actor=user, action="account.email_changed", target=user, request=request)
+    return user
+
+
+def email_change_cancel(*, user: User, request=None) -> User:
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.pending_email:
+            user.pending_email = ""
+            user.save(update_fields=["pending_email"])
+            audit_record(actor=user, action="account.email_change_cancelled", target=user, request=request)
+    return user
+
+
+def _save_taken_checked(user: User, fields: list[str], taken: str) -> None:
+    """Save a new phone or address that another account may have taken since it was asked for."""
+    field = fields[0]
+    value = getattr(user, field)
+    lookup = {"email__iexact": value} if field == "email" else {field: value}
+    if User.objects.filter(**lookup).exclude(pk=user.pk).exists():
+        raise CodeRejected(taken)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    except IntegrityError:  # taken in the same instant by a registration
+        raise CodeRejected(taken) from None
 
 
 # --- staff second factor (TOTP) ----------------------------------------------------------------------
@@ -740,6 +839,8 @@ def account_close(*, user: User, password: str, request=None) -> User:
         OneTimeCode.objects.filter(user=user).delete()
         user.email = f"ditutup-{user.pk}@akun-ditutup.invalid"
         user.phone = None
+        user.pending_phone = ""
+        user.pending_email = ""
         user.full_name = _("Akun ditutup")
         user.nik = ""
         user.birth_date = None

@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from capil.audit.services import audit_record
+from capil.core.phones import PhoneNumber
 
 from . import selectors, services
 from .access import (
@@ -275,7 +276,9 @@ def password_reset_link(request, uidb64, token):
 @signed_in_required
 @never_cache
 def profile(request):
-    return render(request, "accounts/profile.html", {})
+    pending = request.user.pending_phone
+    return render(request, "accounts/profile.html",
+                  {"pending_phone_national": PhoneNumber(pending).national if pending else ""})
 
 
 @sensitive_post_parameters("old_password", "password", "password2")
@@ -304,17 +307,73 @@ def phone_change(request):
     form = PhoneChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.phone_change(user=request.user, phone=form.cleaned_data["phone"],
-                                  password=form.cleaned_data["password"], request=request)
+            user = services.phone_change(user=request.user, phone=form.cleaned_data["phone"],
+                                         password=form.cleaned_data["password"], request=request)
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
+            if user.pending_phone:
+                return redirect("accounts:phone_change_confirm")
             messages.success(request, _("Nomor HP diganti. Masukkan kode yang dikirim ke nomor baru."))
             return redirect("accounts:verification" if request.user.is_citizen else "accounts:profile")
+    verified = bool(request.user.phone and request.user.phone_verified_at)
     return render(request, "accounts/form_page.html", {
-        "form": form, "title": _("Ganti nomor HP"), "submit": _("Ganti nomor"),
-        "lead": _("Nomor baru harus diverifikasi lagi dengan kode SMS sebelum Anda dapat mengajukan layanan."),
+        "form": form, "title": _("Ganti nomor HP"), "submit": _("Kirim kode ke nomor baru"),
+        "lead": _("Kode SMS dikirim ke nomor baru. Nomor sekarang tetap dipakai sampai kode itu dimasukkan.")
+        if verified else
+        _("Nomor baru harus diverifikasi lagi dengan kode SMS sebelum Anda dapat mengajukan layanan."),
     })
+
+
+@signed_in_required
+@never_cache
+def phone_change_confirm(request):
+    """The code sent to the new number: typed here, it makes the new number the account's own."""
+    user = request.user
+    if not user.pending_phone:
+        return redirect("accounts:profile")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phone_change_confirm(user=user, code=form.cleaned_data["code"], request=request)
+        except (services.CodeRejected, services.RateLimited) as exc:
+            form.add_error("code", exc.message)
+            status = 429 if isinstance(exc, services.RateLimited) else 200
+        else:
+            messages.success(request, _("Nomor HP diganti dan terverifikasi."))
+            return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "pending_national": PhoneNumber(user.pending_phone).national,
+        "wait_seconds": services.code_wait_seconds(user=user, purpose=CodePurpose.PHONE_CHANGE,
+                                                   phone=user.pending_phone),
+    }
+    return render(request, "accounts/phone_change_confirm.html", context, status=status)
+
+
+@require_POST
+@signed_in_required
+def phone_change_resend(request):
+    if not request.user.pending_phone:
+        return redirect("accounts:profile")
+    try:
+        services.phone_change_code_send(user=request.user, request=request)
+    except services.RateLimited as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Kode baru dikirim ke %(phone)s.")
+                         % {"phone": PhoneNumber(request.user.pending_phone).national})
+    return redirect("accounts:phone_change_confirm")
+
+
+@require_POST
+@signed_in_required
+def phone_change_cancel(request):
+    services.phone_change_cancel(user=request.user, request=request)
+    messages.success(request, _("Penggantian nomor HP dibatalkan. Nomor Anda tetap %(phone)s.")
+                     % {"phone": request.user.phone_national})
+    return redirect("accounts:profile")
 
 
 @sensitive_post_parameters("password")
@@ -324,17 +383,46 @@ def email_change(request):
     form = EmailChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.email_change(user=request.user, email=form.cleaned_data["email"],
-                                  password=form.cleaned_data["password"], request=request)
+            user = services.email_change(user=request.user, email=form.cleaned_data["email"],
+                                         password=form.cleaned_data["password"], request=request)
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
+            if user.pending_email:
+                messages.success(request, _("Tautan konfirmasi dikirim ke %(email)s. Alamat email Anda sekarang "
+                                            "tetap dipakai sampai tautan itu dibuka.") % {"email": user.pending_email})
+                return redirect("accounts:profile")
             messages.success(request, _("Email diganti. Buka tautan yang dikirim ke alamat baru."))
             return redirect("accounts:verification" if request.user.is_citizen else "accounts:profile")
     return render(request, "accounts/form_page.html", {
-        "form": form, "title": _("Ganti alamat email"), "submit": _("Ganti email"),
-        "lead": _("Alamat baru harus diverifikasi lagi lewat tautan di email sebelum Anda dapat mengajukan layanan."),
+        "form": form, "title": _("Ganti alamat email"), "submit": _("Kirim tautan ke alamat baru"),
+        "lead": _("Tautan konfirmasi dikirim ke alamat baru. Alamat sekarang tetap dipakai sampai tautan itu "
+                  "dibuka.") if request.user.email_verified_at else
+        _("Alamat baru harus diverifikasi lagi lewat tautan di email sebelum Anda dapat mengajukan layanan."),
     })
+
+
+@require_POST
+@signed_in_required
+def email_change_resend(request):
+    if not request.user.pending_email:
+        return redirect("accounts:profile")
+    try:
+        services.email_verification_send(user=request.user, request=request, pending=True)
+    except services.RateLimited as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Tautan baru dikirim ke %(email)s.") % {"email": request.user.pending_email})
+    return redirect("accounts:profile")
+
+
+@require_POST
+@signed_in_required
+def email_change_cancel(request):
+    services.email_change_cancel(user=request.user, request=request)
+    messages.success(request, _("Penggantian alamat email dibatalkan. Alamat Anda tetap %(email)s.")
+                     % {"email": request.user.email})
+    return redirect("accounts:profile")
 
 
 # --- personal data (UU 27/2022) -----------------------------------------------------------------------

@@ -151,6 +151,7 @@ def test_a_tampered_link_is_refused(fresh):
 
 
 def test_changing_the_email_voids_the_old_link_and_needs_verification_again(client, fresh):
+    """An unverified address (a typo at registration) is replaced at once; the old link dies."""
     old_link = path_of(link_in_email(fresh.email))
     response = client.post(reverse("accounts:email_change"),
                            {"email": "rina.baru@contoh.id", "password": "Pohon-Mangga-di-Klandasan"})
@@ -161,17 +162,168 @@ def test_changing_the_email_voids_the_old_link_and_needs_verification_again(clie
     assert fresh.email == "rina.baru@contoh.id" and fresh.email_verified_at is not None
 
 
-def test_changing_the_phone_needs_verification_again_and_old_codes_die(client):
+def test_a_verified_email_stays_until_the_link_to_the_new_one_is_opened(client):
+    user = CitizenFactory()
+    old_email = user.email
+    login_client(client, user)
+    client.post(reverse("accounts:email_change"), {"email": "Ganti.Baru@Contoh.id", "password": PASSWORD})
+    user.refresh_from_db()
+    assert user.email == old_email and user.is_verified and user.pending_email == "ganti.baru@contoh.id"
+    assert "ganti.baru@contoh.id" in client.get(reverse("accounts:profile")).content.decode()
+    first_link = path_of(link_in_email("ganti.baru@contoh.id"))
+    # A second request for another address voids the first link.
+    client.post(reverse("accounts:email_change"), {"email": "benar@contoh.id", "password": PASSWORD})
+    assert client.get(first_link).status_code == 400
+    user.refresh_from_db()
+    assert user.email == old_email
+    with later(minutes=2):
+        assert client.post(reverse("accounts:email_change_resend")).status_code == 302
+    link = path_of(link_in_email("benar@contoh.id"))
+    assert client.get(link).status_code == 200
+    user.refresh_from_db()
+    assert user.email == "benar@contoh.id" and user.email_verified_at is not None and not user.pending_email
+    assert client.get(link).status_code == 200  # opened twice (a mail scanner, then the citizen): still fine
+
+
+def test_a_pending_email_change_can_be_cancelled(client):
+    user = CitizenFactory()
+    old_email = user.email
+    login_client(client, user)
+    client.post(reverse("accounts:email_change"), {"email": "batal@contoh.id", "password": PASSWORD})
+    link = path_of(link_in_email("batal@contoh.id"))
+    assert client.post(reverse("accounts:email_change_cancel")).status_code == 302
+    assert client.get(link).status_code == 400
+    user.refresh_from_db()
+    assert user.email == old_email and not user.pending_email and user.is_verified
+
+
+def test_a_new_email_taken_by_another_account_meanwhile_is_refused(client):
+    user = CitizenFactory()
+    old_email = user.email
+    login_client(client, user)
+    client.post(reverse("accounts:email_change"), {"email": "rebutan@contoh.id", "password": PASSWORD})
+    link = path_of(link_in_email("rebutan@contoh.id"))
+    UserFactory(email="rebutan@contoh.id")
+    response = client.get(link)
+    assert response.status_code == 400 and "sudah dipakai" in response.content.decode()
+    user.refresh_from_db()
+    assert user.email == old_email
+
+
+def test_pending_changes_are_in_the_data_download_and_gone_when_the_account_closes(client):
+    from capil.accounts.selectors import accounts_personal_data
+
     user = CitizenFactory()
     login_client(client, user)
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3339", "password": PASSWORD})
+    client.post(reverse("accounts:email_change"), {"email": "unduh@contoh.id", "password": PASSWORD})
+    data = accounts_personal_data(User.objects.get(pk=user.pk))["akun"]
+    assert data["nomor_hp_baru_belum_dikonfirmasi"] == "+6281255503339"
+    assert data["email_baru_belum_dikonfirmasi"] == "unduh@contoh.id"
+    services.account_close(user=User.objects.get(pk=user.pk), password=PASSWORD)
+    closed = User.objects.get(pk=user.pk)
+    assert not closed.pending_phone and not closed.pending_email
+
+
+def test_an_unverified_phone_is_replaced_at_once_and_must_be_verified(client, fresh):
+    """A typo at registration: nothing to keep, so the new number replaces it and gets the code."""
+    old_code = sms_code(fresh.phone)
     response = client.post(reverse("accounts:phone_change"),
-                           {"phone": "0812 5550 3333", "password": "Kelapa-Sawit-Balikpapan-7"})
+                           {"phone": "0812 5550 3333", "password": "Pohon-Mangga-di-Klandasan"})
+    assert response.status_code == 302 and response.url == reverse("accounts:verification")
+    fresh.refresh_from_db()
+    assert fresh.phone == "+6281255503333" and fresh.phone_verified_at is None and not fresh.pending_phone
+    assert "Kode" in verify(client, old_code).content.decode()  # the code sent to the typo'd number died
+    verify(client, sms_code("+6281255503333"))
+    fresh.refresh_from_db()
+    assert fresh.phone_verified_at is not None
+
+
+def confirm_phone(client, code):
+    return client.post(reverse("accounts:phone_change_confirm"), {"code": code})
+
+
+def test_a_verified_phone_stays_until_the_new_one_is_confirmed(client):
+    user = CitizenFactory()
+    old_phone = user.phone
+    login_client(client, user)
+    response = client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3333", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("accounts:phone_change_confirm")
+    user.refresh_from_db()
+    # Still the old, verified number: the citizen can sign in with it and apply in the meantime.
+    assert user.phone == old_phone and user.is_verified and user.pending_phone == "+6281255503333"
+    page = client.get(reverse("accounts:phone_change_confirm")).content.decode()
+    assert "0812-5550-3333" in page
+    assert "0812-5550-3333" in client.get(reverse("accounts:profile")).content.decode()
+    code = sms_code("+6281255503333")
+    assert "Kode salah" in confirm_phone(client, "000000" if code != "000000" else "111111").content.decode()
+    user.refresh_from_db()
+    assert user.phone == old_phone
+    response = confirm_phone(client, code)
+    assert response.status_code == 302 and response.url == reverse("accounts:profile")
+    user.refresh_from_db()
+    assert user.phone == "+6281255503333" and user.phone_verified_at is not None and not user.pending_phone
+    assert user.is_verified
+    # The change is audited, and a code for the old number (a password reset) no longer works.
+    from capil.audit.models import AuditEvent
+
+    actions = set(AuditEvent.objects.filter(target_id=str(user.pk)).values_list("action", flat=True))
+    assert {"account.phone_change_requested", "account.phone_changed"} <= actions
+
+
+def test_a_password_reset_code_sent_to_the_old_number_dies_with_the_change(client):
+    user = CitizenFactory()
+    old_phone = user.phone
+    services.password_reset_send(identifier=old_phone, ip="10.0.0.1")
+    reset_code = sms_code(old_phone)
+    login_client(client, user)
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3334", "password": PASSWORD})
+    confirm_phone(client, sms_code("+6281255503334"))
+    with pytest.raises(services.CodeRejected):
+        services._code_consume(user=user, purpose=CodePurpose.PASSWORD_RESET, code=reset_code)
+
+
+def test_a_pending_phone_change_can_be_cancelled_or_corrected(client):
+    user = CitizenFactory()
+    old_phone = user.phone
+    login_client(client, user)
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3335", "password": PASSWORD})
+    first_code = sms_code("+6281255503335")
+    # A typo in the new number: asking again for the right one makes the first code useless.
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3336", "password": PASSWORD})
+    user.refresh_from_db()
+    assert user.pending_phone == "+6281255503336"
+    assert "Kode" in confirm_phone(client, first_code).content.decode()
+    user.refresh_from_db()
+    assert user.phone == old_phone
+    response = client.post(reverse("accounts:phone_change_cancel"))
     assert response.status_code == 302
     user.refresh_from_db()
-    assert user.phone == "+6281255503333" and user.phone_verified_at is None and not user.is_verified
-    verify(client, sms_code("+6281255503333"))
+    assert user.phone == old_phone and not user.pending_phone and user.is_verified
+    assert client.get(reverse("accounts:phone_change_confirm")).url == reverse("accounts:profile")
+
+
+def test_a_new_phone_taken_by_another_account_meanwhile_is_refused(client):
+    user = CitizenFactory()
+    old_phone = user.phone
+    login_client(client, user)
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3337", "password": PASSWORD})
+    code = sms_code("+6281255503337")
+    CitizenFactory(phone="+6281255503337")  # registered with that number before the code was typed
+    assert "sudah dipakai" in confirm_phone(client, code).content.decode()
     user.refresh_from_db()
-    assert user.phone_verified_at is not None
+    assert user.phone == old_phone and user.is_verified
+
+
+def test_the_change_code_is_resent_to_the_new_number_only(client):
+    user = CitizenFactory()
+    login_client(client, user)
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3338", "password": PASSWORD})
+    sent_old = sms_count(user.phone)
+    with later(minutes=2):
+        response = client.post(reverse("accounts:phone_change_resend"))
+    assert response.status_code == 302
+    assert sms_count("+6281255503338") == 2 and sms_count(user.phone) == sent_old
 
 
 def test_changing_phone_needs_the_password_and_a_free_number(client):
@@ -230,17 +382,23 @@ def test_the_old_phone_and_address_are_told_of_a_change_without_the_new_one(clie
     old_phone, old_email = user.phone, user.email
     login_client(client, user)
     client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 4444", "password": PASSWORD})
+    sent_before_confirm = sms_count(old_phone)
+    confirm_phone(client, sms_code("+6281255504444"))
+    assert sms_count(old_phone) == sent_before_confirm + 1
     notice = last_sms(old_phone)
     assert "Nomor HP akun Capil Online Anda baru saja diganti" in notice and "4444" not in notice
     client.post(reverse("accounts:email_change"), {"email": "baru@contoh.id", "password": PASSWORD})
+    client.get(path_of(link_in_email("baru@contoh.id")))
     mail_notice = last_email_to(old_email)
     assert "Alamat email akun Capil Online Anda baru saja diganti" in mail_notice.body
     assert "baru@contoh.id" not in mail_notice.body
-    # The new phone and address are not verified yet: a password change is told to neither.
+    # From now on the new phone and address are the account's: a password change is told to them.
     sent_before = sms_count("+6281255504444")
     services.password_change(user=User.objects.get(pk=user.pk), old_password=PASSWORD,
                              password=NEW_PASSWORD)
-    assert sms_count("+6281255504444") == sent_before
+    assert sms_count("+6281255504444") == sent_before + 1
+    assert sms_count(old_phone) == sent_before_confirm + 1
+    assert "Kata sandi" in last_email_to("baru@contoh.id").body
 
 
 def test_a_password_change_is_told_by_sms_and_email(client):

@@ -19,6 +19,12 @@ def _reset_link_kwargs(world):
     return {"uidb64": uidb64, "token": token}
 
 
+def _everyone_changing_phone(world):
+    """Every account waits for a new number's code (inside the row's savepoint)."""
+    User.objects.update(pending_phone="+6281255509999")
+    return {}
+
+
 URL_ACCESS = [
     {"name": "accounts:login", "expect": {"*": 200}},
     {"name": "accounts:login", "method": "post", "data": lambda w: {"identifier": "", "password": ""},
@@ -42,6 +48,15 @@ URL_ACCESS = [
     {"name": "accounts:password_change", "expect": ANYONE_SIGNED_IN},
     {"name": "accounts:phone_change", "expect": ANYONE_SIGNED_IN},
     {"name": "accounts:email_change", "expect": ANYONE_SIGNED_IN},
+    # Without a change waiting, the confirmation page sends everyone signed in to their profile.
+    {"name": "accounts:phone_change_confirm", "expect": {"*": 302}},
+    {"name": "accounts:phone_change_confirm", "kwargs": _everyone_changing_phone, "expect": ANYONE_SIGNED_IN},
+    {"name": "accounts:phone_change_resend", "method": "post", "kwargs": _everyone_changing_phone,
+     "expect": {"*": 302}},
+    {"name": "accounts:phone_change_resend", "expect": {"*": 405}},
+    {"name": "accounts:phone_change_cancel", "method": "post", "expect": {"*": 302}},
+    {"name": "accounts:email_change_resend", "method": "post", "expect": {"*": 302}},
+    {"name": "accounts:email_change_cancel", "method": "post", "expect": {"*": 302}},
     {"name": "accounts:my_data", "expect": CITIZENS_ONLY},
     {"name": "accounts:my_data_download", "expect": CITIZENS_ONLY},
     {"name": "accounts:account_close", "expect": CITIZENS_ONLY},
