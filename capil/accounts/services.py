@@ -779,7 +779,11 @@ def staff_update(*, actor: User, user: User, full_name: str, email: str, phone: 
             return user
         for field in changed:
             setattr(user, field, new[field])
-        user.save(update_fields=changed)
+        # What the administrator set wins over a change the member asked for and has not confirmed yet.
+        pending = [f"pending_{f}" for f in ("phone", "email") if f in changed and getattr(user, f"pending_{f}")]
+        for field in pending:
+            setattr(user, field, "")
+        user.save(update_fields=changed + pending)
         data = {"changed": changed}
         if "role" in changed:
             data["role"] = user.role

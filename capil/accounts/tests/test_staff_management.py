@@ -63,6 +63,18 @@ def test_admin_edits_a_staff_member_and_the_audit_names_fields_not_values(admin_
     assert audit_chain_verify() is None
 
 
+def test_a_number_the_administrator_sets_ends_the_members_unconfirmed_change(admin_client):
+    member = StaffFactory(role=Role.KASI, phone="+6281255507770", pending_phone="+6281255507771",
+                          pending_email="kasi.baru@disdukcapil.go.id")
+    admin_client.post(reverse("accounts:staff_edit", args=[member.pk]), {
+        "full_name": member.full_name, "email": member.email, "phone": "0812 5550 7772",
+        "role": "KASI", "nip": member.nip,
+    })
+    member.refresh_from_db()
+    assert member.phone == "+6281255507772" and member.pending_phone == ""
+    assert member.pending_email == "kasi.baru@disdukcapil.go.id"  # the address was not touched
+
+
 def test_a_deactivated_member_cannot_sign_in_and_reactivation_is_audited(admin_client):
     member = StaffFactory(role=Role.OPERATOR)
     admin_client.post(reverse("accounts:staff_set_active", args=[member.pk]), {"active": "0"})
