@@ -34,7 +34,8 @@ class RegisterForm(_NewPasswordMixin):
         label=_("Nomor HP"), max_length=30, help_text=_("Kode verifikasi dikirim lewat SMS. Contoh: 0812 3456 7890."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
-    email = forms.EmailField(label=_("Alamat email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(label=_("Alamat email"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     nik = forms.CharField(
         label=_("NIK (tidak wajib)"), max_length=20, required=False,
         help_text=_("16 angka di KTP atau Kartu Keluarga. Boleh diisi nanti saat mengajukan layanan."),
@@ -100,7 +101,8 @@ class PhoneChangeForm(forms.Form):
 
 
 class EmailChangeForm(forms.Form):
-    email = forms.EmailField(label=_("Alamat email baru"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(label=_("Alamat email baru"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(label=_("Kata sandi"), strip=False, widget=_password_input("current-password"))
 
 
@@ -113,7 +115,7 @@ class TotpForm(forms.Form):
 
 class StaffForm(forms.Form):
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
-    email = forms.EmailField(label=_("Alamat email dinas"))
+    email = forms.EmailField(label=_("Alamat email dinas"), max_length=254)
     phone = forms.CharField(label=_("Nomor HP (tidak wajib)"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     role = forms.ChoiceField(label=_("Peran"), choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES])

@@ -174,6 +174,14 @@ def user_register(*, registration: Registration, request=None) -> User:
     warning = ""
     if nik:
         warning = " ".join(nik_mismatches(nik_parse(nik), birth_date=registration.birth_date, sex=registration.sex))
+    try:
+        return _user_register_write(registration=registration, nik=nik, warning=warning, request=request)
+    except IntegrityError:  # the same phone or address registered (or confirmed) in the same instant
+        errors = registration_validate(registration)
+        raise ValidationError(errors or {"email": [_("Alamat email ini sudah dipakai akun lain.")]}) from None
+
+
+def _user_register_write(*, registration: Registration, nik: str, warning: str, request=None) -> User:
     with transaction.atomic():
         user = User.objects.create_user(
             registration.email.strip().lower(),
@@ -325,26 +333,50 @@ def _email_link_issue(*, user: User, email: str | None = None) -> str:
     return url
 
 
-def email_verification_send(*, user: User, request=None, pending: bool = False) -> str:
-    """Send a new e-mail link: to the account's address, or (`pending`) to the new address it asked for.
-    Raises RateLimited."""
+def _email_send_allow(user: User) -> None:
+    """Every link an account has e-mailed on request (resend, change of address) counts against one limit, so
+    no address can be flooded from the office's domain. Raises RateLimited."""
     if not ratelimit.hit(f"email:send:{user.pk}:min", 1, 60):
         raise _limited(_("Tautan baru dapat diminta satu menit lagi."), 60)
     if not ratelimit.hit(f"email:send:{user.pk}:hour", EMAIL_SENDS_PER_HOUR, 3600):
         raise _limited(_("Sudah %(n)d email dikirim dalam satu jam terakhir. Coba lagi nanti.")
                        % {"n": EMAIL_SENDS_PER_HOUR}, 3600)
+
+
+def email_verification_send(*, user: User, request=None, pending: bool = False) -> str:
+    """Send a new e-mail link: to the account's address, or (`pending`) to the new address it asked for.
+    Raises RateLimited."""
+    _email_send_allow(user)
     with transaction.atomic():
         return _email_link_issue(user=user, email=user.pending_email if pending else None)
 
 
-def email_verify(*, token: str, request=None) -> User:
-    """SOP step 4: the citizen opens the link from the e-mail. Raises CodeRejected."""
+def _email_token_read(token: str) -> dict:
     try:
-        payload = signing.loads(token, salt=_EMAIL_SALT, max_age=EMAIL_LINK_MAX_AGE)
+        return signing.loads(token, salt=_EMAIL_SALT, max_age=EMAIL_LINK_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise CodeRejected(_("Tautan verifikasi sudah kedaluwarsa. Minta tautan baru setelah masuk.")) from exc
     except signing.BadSignature as exc:
         raise CodeRejected(_("Tautan verifikasi tidak sah. Salin tautan lengkap dari email.")) from exc
+
+
+def email_link_changes_address(token: str) -> bool:
+    """Whether the link would move the account to a new address (rather than verify its own). Opening such a
+    link only shows a button: a mail scanner that fetches every link must not complete the change. Raises
+    CodeRejected for a link that is no good."""
+    payload = _email_token_read(token)
+    user = User.objects.filter(pk=payload.get("u"), closed_at__isnull=True).only("email", "pending_email").first()
+    if user is not None and user.pending_email and user.pending_email.lower() == payload.get("e"):
+        return True
+    if user is None or user.email.lower() != payload.get("e"):
+        raise CodeRejected(_("Tautan ini untuk alamat email yang sudah diganti. Minta tautan baru."))
+    return False
+
+
+def email_verify(*, token: str, request=None) -> User:
+    """SOP step 4: the citizen opens the link from the e-mail (or, for a new address, presses the button the
+    link shows). Raises CodeRejected."""
+    payload = _email_token_read(token)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=payload.get("u"), closed_at__isnull=True).first()
         if user is not None and user.pending_email and user.pending_email.lower() == payload.get("e"):
@@ -468,7 +500,10 @@ def password_reset_with_code(*, identifier: str, code: str, password: str, reque
         dummy_password_check(password)
         raise CodeRejected(_("Kode salah atau sudah tidak berlaku. Periksa SMS terakhir, atau minta kode baru."))
     try:
-        _code_consume(user=user, purpose=CodePurpose.PASSWORD_RESET, code=code, generic=True)
+        otc = _code_consume(user=user, purpose=CodePurpose.PASSWORD_RESET, code=code, generic=True)
+        if otc.phone != User.objects.values_list("phone", flat=True).get(pk=user.pk):
+            # Sent to a number the account has since left (numbers are given to new owners): proves nothing.
+            raise CodeRejected(_("Kode salah atau sudah tidak berlaku. Periksa SMS terakhir, atau minta kode baru."))
     except CodeRejected:
         dummy_password_check(password)  # every answer costs one hash, like setting the new password
         raise
@@ -533,11 +568,13 @@ def phone_change(*, user: User, phone: str, password: str, request=None) -> User
         if user.phone and user.phone_verified_at:
             user.pending_phone = e164
             user.save(update_fields=["pending_phone"])
+            OneTimeCode.objects.filter(user=user, purpose=CodePurpose.PHONE_CHANGE, used_at__isnull=True).update(
+                expires_at=timezone.now())
             audit_record(actor=user, action="account.phone_change_requested", target=user, request=request)
             try:
                 _code_issue(user=user, purpose=CodePurpose.PHONE_CHANGE, ip=ip, phone=e164)
             except RateLimited:
-                pass  # the confirmation page offers "kirim ulang" once the wait is over
+                pass  # the confirmation page says no code is on its way and offers "kirim ulang"
             return user
         user.phone = e164
         user.pending_phone = ""
@@ -550,6 +587,12 @@ def phone_change(*, user: User, phone: str, password: str, request=None) -> User
         except RateLimited:
             pass  # the verification page offers "kirim ulang" once the wait is over
     return user
+
+
+def phone_change_code_live(user: User) -> bool:
+    """Whether a code for the number waiting for confirmation is on its way (sent, unused, unexpired)."""
+    return OneTimeCode.objects.filter(user=user, purpose=CodePurpose.PHONE_CHANGE, phone=user.pending_phone,
+                                      used_at__isnull=True, expires_at__gt=timezone.now()).exists()
 
 
 def phone_change_code_send(*, user: User, request=None) -> OneTimeCode:
@@ -601,6 +644,10 @@ def email_change(*, user: User, email: str, password: str, request=None) -> User
         raise ValidationError({"email": [_("Ini alamat email Anda sekarang.")]})
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": [_("Alamat email ini sudah dipakai akun lain.")]})
+    try:
+        _email_send_allow(user)
+    except RateLimited as exc:
+        raise ValidationError({"email": [exc.message]}) from exc
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.email_verified_at:

@@ -139,6 +139,7 @@ def register(request):
 # --- verification -------------------------------------------------------------------------------------
 
 
+@sensitive_post_parameters("code")
 @citizen_required
 @never_cache
 def verification(request):
@@ -193,6 +194,8 @@ def email_link_resend(request):
 @never_cache
 def email_verify(request, token):
     try:
+        if request.method != "POST" and services.email_link_changes_address(token):
+            return render(request, "accounts/email_verified.html", {"confirm_change": True})
         user = services.email_verify(token=token, request=request)
     except services.CodeRejected as exc:
         return render(request, "accounts/email_verified.html", {"error": exc.message}, status=400)
@@ -325,6 +328,7 @@ def phone_change(request):
     })
 
 
+@sensitive_post_parameters("code")
 @signed_in_required
 @never_cache
 def phone_change_confirm(request):
@@ -346,6 +350,7 @@ def phone_change_confirm(request):
     context = {
         "form": form,
         "pending_national": PhoneNumber(user.pending_phone).national,
+        "code_live": services.phone_change_code_live(user),
         "wait_seconds": services.code_wait_seconds(user=user, purpose=CodePurpose.PHONE_CHANGE,
                                                    phone=user.pending_phone),
     }

@@ -50,10 +50,10 @@ EVENTS: dict[str, EventSpec] = {
             ("sms", "en"): ("", "Open this link to verify your Capil Online e-mail: {{ url }}"),
             ("email", "id"): ("Verifikasi alamat e-mail Anda",
                               "Halo {{ name }},\n\nBuka tautan berikut untuk memverifikasi alamat e-mail akun Capil "
-                              "Online Anda:\n{{ url }}\n\nJika Anda tidak mendaftar, abaikan e-mail ini."),
+                              "Online Anda:\n{{ url }}\n\nJika bukan Anda yang meminta, abaikan e-mail ini."),
             ("email", "en"): ("Verify your e-mail address",
                               "Hello {{ name }},\n\nOpen the following link to verify the e-mail address of your "
-                              "Capil Online account:\n{{ url }}\n\nIf you did not sign up, ignore this e-mail."),
+                              "Capil Online account:\n{{ url }}\n\nIf you did not ask for this, ignore this e-mail."),
         },
     ),
     "password_reset": EventSpec(

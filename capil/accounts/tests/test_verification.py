@@ -1,4 +1,5 @@
 import datetime
+import time
 from unittest import mock
 
 import pytest
@@ -171,18 +172,24 @@ def test_a_verified_email_stays_until_the_link_to_the_new_one_is_opened(client):
     assert user.email == old_email and user.is_verified and user.pending_email == "ganti.baru@contoh.id"
     assert "ganti.baru@contoh.id" in client.get(reverse("accounts:profile")).content.decode()
     first_link = path_of(link_in_email("ganti.baru@contoh.id"))
-    # A second request for another address voids the first link.
-    client.post(reverse("accounts:email_change"), {"email": "benar@contoh.id", "password": PASSWORD})
+    # A second request for another address (a minute later) voids the first link.
+    with mock.patch("capil.core.ratelimit.time.time", return_value=time.time() + 61):
+        client.post(reverse("accounts:email_change"), {"email": "benar@contoh.id", "password": PASSWORD})
     assert client.get(first_link).status_code == 400
     user.refresh_from_db()
     assert user.email == old_email
-    with later(minutes=2):
+    with mock.patch("capil.core.ratelimit.time.time", return_value=time.time() + 122):
         assert client.post(reverse("accounts:email_change_resend")).status_code == 302
     link = path_of(link_in_email("benar@contoh.id"))
-    assert client.get(link).status_code == 200
+    # Opening the link (as a mail scanner fetching every link would) only shows the button.
+    page = client.get(link)
+    assert page.status_code == 200 and "Pakai alamat email ini" in page.content.decode()
+    user.refresh_from_db()
+    assert user.email == old_email and user.pending_email == "benar@contoh.id"
+    assert client.post(link).status_code == 200
     user.refresh_from_db()
     assert user.email == "benar@contoh.id" and user.email_verified_at is not None and not user.pending_email
-    assert client.get(link).status_code == 200  # opened twice (a mail scanner, then the citizen): still fine
+    assert client.get(link).status_code == 200  # opened again later: the address is verified, nothing to do
 
 
 def test_a_pending_email_change_can_be_cancelled(client):
@@ -204,10 +211,74 @@ def test_a_new_email_taken_by_another_account_meanwhile_is_refused(client):
     client.post(reverse("accounts:email_change"), {"email": "rebutan@contoh.id", "password": PASSWORD})
     link = path_of(link_in_email("rebutan@contoh.id"))
     UserFactory(email="rebutan@contoh.id")
-    response = client.get(link)
+    response = client.post(link)
     assert response.status_code == 400 and "sudah dipakai" in response.content.decode()
     user.refresh_from_db()
     assert user.email == old_email
+
+
+def test_asking_for_new_addresses_is_rate_limited(client):
+    """The change form e-mails a link each time: one limit with the resend button, so that no address can
+    be flooded from the office's domain."""
+    from django.core import mail
+
+    user = CitizenFactory()
+    login_client(client, user)
+    hour = (int(time.time()) // 3600 + 1) * 3600  # the start of an hour: every try below falls inside it
+    answers = []
+    for second in (1, 2, *range(62, 62 * 12, 62)):
+        with mock.patch("capil.core.ratelimit.time.time", return_value=hour + second):
+            answers.append(client.post(reverse("accounts:email_change"),
+                                       {"email": "korban@contoh.id", "password": PASSWORD}))
+    assert answers[0].status_code == 302
+    assert "satu menit lagi" in answers[1].content.decode()
+    assert "dalam satu jam terakhir" in answers[-1].content.decode()
+    assert len([m for m in mail.outbox if m.to == ["korban@contoh.id"]]) == services.EMAIL_SENDS_PER_HOUR
+
+
+def test_the_confirmation_page_says_when_no_code_is_on_its_way(client):
+    user = CitizenFactory()
+    login_client(client, user)
+    with mock.patch.object(services, "CODE_SENDS_PER_HOUR", 0):
+        client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3340", "password": PASSWORD})
+    assert sms_count("+6281255503340") == 0
+    page = client.get(reverse("accounts:phone_change_confirm")).content.decode()
+    assert "Belum ada kode yang berlaku" in page and "Kode SMS dikirim ke" not in page
+
+
+def test_a_reset_code_sent_to_a_number_the_account_has_left_does_not_reset(client):
+    """Numbers are given to new owners: a reset code that reached the old number (sent in the instant the
+    change was confirmed) must not open the account."""
+    user = CitizenFactory()
+    old_phone = user.phone
+    stale = User.objects.get(pk=user.pk)
+    login_client(client, user)
+    client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3341", "password": PASSWORD})
+    confirm_phone(client, sms_code("+6281255503341"))
+    services._code_issue(user=stale, purpose=CodePurpose.PASSWORD_RESET, ip="10.0.0.9")  # the worker's race
+    with pytest.raises(services.CodeRejected):
+        services.password_reset_with_code(identifier=user.email, code=sms_code(old_phone), password=NEW_PASSWORD)
+    assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+def test_registering_in_the_same_instant_as_another_account_is_a_form_error():
+    from django.core.exceptions import ValidationError
+
+    taken = CitizenFactory()
+    registration = services.Registration(full_name="Dua", phone=taken.phone, email="dua@contoh.id",
+                                         password="Pohon-Mangga-di-Klandasan")
+    real = services.registration_validate
+    calls = []
+
+    def first_sees_nothing(reg):  # the other account committed between the check and the insert
+        calls.append(1)
+        return {} if len(calls) == 1 else real(reg)
+
+    with mock.patch.object(services, "registration_validate", side_effect=first_sees_nothing):
+        with pytest.raises(ValidationError) as caught:
+            services.user_register(registration=registration)
+    assert "phone" in caught.value.message_dict
+    assert not User.objects.filter(email="dua@contoh.id").exists()
 
 
 def test_pending_changes_are_in_the_data_download_and_gone_when_the_account_closes(client):
@@ -388,7 +459,7 @@ def test_the_old_phone_and_address_are_told_of_a_change_without_the_new_one(clie
     notice = last_sms(old_phone)
     assert "Nomor HP akun Capil Online Anda baru saja diganti" in notice and "4444" not in notice
     client.post(reverse("accounts:email_change"), {"email": "baru@contoh.id", "password": PASSWORD})
-    client.get(path_of(link_in_email("baru@contoh.id")))
+    client.post(path_of(link_in_email("baru@contoh.id")))
     mail_notice = last_email_to(old_email)
     assert "Alamat email akun Capil Online Anda baru saja diganti" in mail_notice.body
     assert "baru@contoh.id" not in mail_notice.body
