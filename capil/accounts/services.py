@@ -319,7 +319,13 @@ def phone_verify(*, user: User, code: str, request=None) -> User:
 def email_verification_token(user: User, email: str | None = None) -> str:
     """A signed token naming the account and the address it proves (the account's own, or the new one it
     asked for); it expires after EMAIL_LINK_MAX_AGE."""
-    return signing.dumps({"u": user.pk, "e": (email or user.email).lower()}, salt=_EMAIL_SALT, compress=True)
+    return signing.dumps({"u": user.pk, "e": _address_digest(email or user.email)}, salt=_EMAIL_SALT)
+
+
+def _address_digest(email: str) -> str:
+    """What the link carries of the address: a keyed digest, so that the address itself is not in the URL (nor
+    in any access or error log the URL reaches)."""
+    return salted_hmac(_EMAIL_SALT, email.lower(), algorithm="sha256").hexdigest()[:32]
 
 
 def _email_link_issue(*, user: User, email: str | None = None) -> str:
@@ -366,9 +372,9 @@ def email_link_changes_address(token: str) -> bool:
     CodeRejected for a link that is no good."""
     payload = _email_token_read(token)
     user = User.objects.filter(pk=payload.get("u"), closed_at__isnull=True).only("email", "pending_email").first()
-    if user is not None and user.pending_email and user.pending_email.lower() == payload.get("e"):
+    if user is not None and user.pending_email and _address_digest(user.pending_email) == payload.get("e"):
         return True
-    if user is None or user.email.lower() != payload.get("e"):
+    if user is None or _address_digest(user.email) != payload.get("e"):
         raise CodeRejected(_("Tautan ini untuk alamat email yang sudah diganti. Minta tautan baru."))
     return False
 
@@ -379,9 +385,9 @@ def email_verify(*, token: str, request=None) -> User:
     payload = _email_token_read(token)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=payload.get("u"), closed_at__isnull=True).first()
-        if user is not None and user.pending_email and user.pending_email.lower() == payload.get("e"):
+        if user is not None and user.pending_email and _address_digest(user.pending_email) == payload.get("e"):
             return _email_change_complete(user=user, request=request)
-        if user is None or user.email.lower() != payload.get("e"):
+        if user is None or _address_digest(user.email) != payload.get("e"):
             raise CodeRejected(_("Tautan ini untuk alamat email yang sudah diganti. Minta tautan baru."))
         if user.email_verified_at is None:
             user.email_verified_at = timezone.now()

@@ -143,6 +143,15 @@ def test_the_email_link_expires(fresh):
     assert "kedaluwarsa" in response.content.decode()
 
 
+def test_the_link_does_not_carry_the_address(fresh):
+    import base64
+
+    token = path_of(link_in_email(fresh.email)).rstrip("/").split("/")[-1]
+    payload = token.split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    assert "rina" not in decoded and "contoh" not in decoded
+
+
 def test_a_tampered_link_is_refused(fresh):
     from django.test import Client
 
