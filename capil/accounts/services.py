@@ -49,6 +49,10 @@ EMAIL_SENDS_PER_HOUR = 5
 SIGNIN_WINDOW = 15 * 60
 SIGNIN_ACCOUNT_FAILURES = 5
 SIGNIN_IP_ATTEMPTS = 100
+# Wrong passwords typed into the forms of a signed-in session (change password, phone, e-mail; close): a
+# stolen session must not become a way to guess the password.
+PASSWORD_CONFIRM_FAILURES = 5
+PASSWORD_CONFIRM_WINDOW = 15 * 60
 RESET_PER_IDENTIFIER_PER_HOUR = 5
 RESET_PER_IP_PER_HOUR = 50
 CODE_SENDS_PER_IP_PER_HOUR = 60
@@ -540,10 +544,22 @@ def password_reset_with_link(*, user: User, password: str, request=None) -> User
     return _password_set(user=user, password=password, action="account.password_reset_email", request=request)
 
 
+def _password_confirm(user: User, password: str, *, field: str = "password", wrong: str | None = None) -> None:
+    """The account's password, typed again to allow a change. Wrong tries are counted per account; past
+    the limit even the right password is refused until the window ends. Raises ValidationError."""
+    key = f"password:confirm:{user.pk}"
+    if ratelimit.is_limited(key, PASSWORD_CONFIRM_FAILURES, PASSWORD_CONFIRM_WINDOW):
+        dummy_password_check(password)
+        raise ValidationError({field: [_("Terlalu banyak kata sandi salah. Coba lagi %(m)d menit lagi.")
+                                       % {"m": _minutes(ratelimit.retry_after(PASSWORD_CONFIRM_WINDOW))}]})
+    if not user.check_password(password):
+        ratelimit.hit(key, PASSWORD_CONFIRM_FAILURES, PASSWORD_CONFIRM_WINDOW)
+        raise ValidationError({field: [wrong or _("Kata sandi salah.")]})
+
+
 def password_change(*, user: User, old_password: str, password: str, request=None) -> User:
     """Raises ValidationError by field."""
-    if not user.check_password(old_password):
-        raise ValidationError({"old_password": [_("Kata sandi lama salah.")]})
+    _password_confirm(user, old_password, field="old_password", wrong=_("Kata sandi lama salah."))
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -558,8 +574,7 @@ def phone_change(*, user: User, phone: str, password: str, request=None) -> User
     """Ask for another number. A verified number stays in use until a code sent to the new one is typed
     (phone_change_confirm); an unverified one (a typo at registration) is replaced at once and the new
     number must be verified. Raises ValidationError."""
-    if not user.check_password(password):
-        raise ValidationError({"password": [_("Kata sandi salah.")]})
+    _password_confirm(user, password)
     try:
         e164 = normalise_phone(phone).e164
     except ValidationError as exc:
@@ -643,8 +658,7 @@ def email_change(*, user: User, email: str, password: str, request=None) -> User
     """Ask for another address. A verified address stays in use until the link sent to the new one is
     opened (email_verify); an unverified one is replaced at once and must be verified. Raises
     ValidationError."""
-    if not user.check_password(password):
-        raise ValidationError({"password": [_("Kata sandi salah.")]})
+    _password_confirm(user, password)
     email = (email or "").strip().lower()
     if email == user.email.lower():
         raise ValidationError({"email": [_("Ini alamat email Anda sekarang.")]})
@@ -884,8 +898,7 @@ def account_close(*, user: User, password: str, request=None) -> User:
 
     if user.role != Role.CITIZEN:
         raise ValidationError(_("Akun staf ditutup oleh administrator (dinonaktifkan)."))
-    if not user.check_password(password):
-        raise ValidationError({"password": [_("Kata sandi salah.")]})
+    _password_confirm(user, password)
     blockers = [reason for s in personal_data.sections() if s.closure_blockers for reason in s.closure_blockers(user)]
     if blockers:
         raise ValidationError(blockers)

@@ -488,3 +488,22 @@ def test_a_password_change_is_told_by_sms_and_email(client):
     services.password_change(user=user, old_password=PASSWORD, password=NEW_PASSWORD)
     assert "Kata sandi akun Capil Online Anda baru saja diganti" in last_sms(user.phone)
     assert "Kata sandi akun Capil Online Anda baru saja diganti" in last_email_to(user.email).body
+
+
+def test_a_signed_in_session_cannot_be_used_to_guess_the_password(client):
+    """Wrong passwords in the change forms are counted per account; past the limit even the right one waits."""
+    user = CitizenFactory()
+    login_client(client, user)
+    forms = [
+        (reverse("accounts:phone_change"), {"phone": "0812 5550 3342", "password": "tebakan-1"}),
+        (reverse("accounts:email_change"), {"email": "tebak@contoh.id", "password": "tebakan-2"}),
+        (reverse("accounts:password_change"), {"old_password": "tebakan-3", "password": NEW_PASSWORD,
+                                               "password2": NEW_PASSWORD}),
+    ]
+    for i in range(services.PASSWORD_CONFIRM_FAILURES):
+        url, data = forms[i % len(forms)]
+        assert "salah" in client.post(url, data).content.decode()
+    response = client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3342", "password": PASSWORD})
+    assert "Terlalu banyak kata sandi salah" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.pending_phone
