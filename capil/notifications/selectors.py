@@ -81,3 +81,25 @@ def template_rows() -> list[dict]:
                     "updated_at": row.updated_at if row else None,
                 })
     return rows
+
+
+def notifications_personal_data(user) -> list[dict]:
+    """The notifications section of a citizen's data download: every SMS and e-mail addressed to them. The
+    text of a message that carried a secret (a code, a link) is not repeated; it is erased once sent anyway."""
+    rows = (Notification.objects.filter(recipient=user).order_by("created_at", "id")
+            .prefetch_related("attachments"))
+    return [
+        {
+            "dibuat_pada": n.created_at.isoformat(),
+            "peristiwa": n.event_label,
+            "kanal": n.channel,
+            "alamat": n.address,
+            "judul": n.title or None,
+            "isi": None if n.sensitive else (n.body or None),
+            "status": n.get_state_display(),
+            "terkirim_pada": n.sent_at.isoformat() if n.sent_at else None,
+            "percobaan": n.attempts,
+            "lampiran": [{"nama": a.filename, "ukuran": a.size} for a in n.attachments.all()],
+        }
+        for n in rows
+    ]

@@ -460,3 +460,21 @@ def notification_template_reset(*, event: str, channel: str, language: str, acto
         return
     notification_template_save(event=event, channel=channel, language=language, title=default[0],
                                body=default[1], actor=actor, request=request)
+
+
+def notifications_personal_data_erase(user) -> dict:
+    """Account closure (inside its transaction): messages not sent yet are not sent at all; every message to the
+    citizen keeps what proves the office told them — which event, by which channel, when, and whether it
+    arrived — with the address masked and the text and attachments erased."""
+    now = timezone.now()
+    mine = Notification.objects.filter(recipient=user)
+    cancelled = mine.filter(state__in=[State.QUEUED, State.FAILED]).update(
+        state=State.DEAD, failure_kind=FailureKind.PERMANENT, last_error="Akun ditutup sebelum pesan terkirim.",
+        claim_token="", updated_at=now)
+    anonymised = 0
+    for notification in mine.only("id", "address").iterator(chunk_size=500):
+        Notification.objects.filter(pk=notification.pk).update(
+            address=mask_address(notification.address), title="", body="", body_html="", updated_at=now)
+        anonymised += 1
+    NotificationAttachment.objects.filter(notification__recipient=user).update(content=None)
+    return {"messages_anonymised": anonymised, "unsent_cancelled": cancelled}
