@@ -42,6 +42,7 @@ def accounts_personal_data(user: User) -> dict:
         "kode_sms": [
             {
                 "keperluan": c.get_purpose_display(),
+                "dikirim_ke": c.phone,
                 "dikirim_pada": _iso(c.created_at),
                 "berlaku_sampai": _iso(c.expires_at),
                 "dipakai_pada": _iso(c.used_at),

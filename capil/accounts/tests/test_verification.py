@@ -297,8 +297,10 @@ def test_pending_changes_are_in_the_data_download_and_gone_when_the_account_clos
     login_client(client, user)
     client.post(reverse("accounts:phone_change"), {"phone": "0812 5550 3339", "password": PASSWORD})
     client.post(reverse("accounts:email_change"), {"email": "unduh@contoh.id", "password": PASSWORD})
-    data = accounts_personal_data(User.objects.get(pk=user.pk))["akun"]
+    section = accounts_personal_data(User.objects.get(pk=user.pk))
+    data = section["akun"]
     assert data["nomor_hp_baru_belum_dikonfirmasi"] == "+6281255503339"
+    assert "+6281255503339" in [c["dikirim_ke"] for c in section["kode_sms"]]  # where each code went
     assert data["email_baru_belum_dikonfirmasi"] == "unduh@contoh.id"
     services.account_close(user=User.objects.get(pk=user.pk), password=PASSWORD)
     closed = User.objects.get(pk=user.pk)
