@@ -643,14 +643,22 @@ def phone_change_confirm(*, user: User, code: str, request=None) -> User:
 
 
 def phone_change_cancel(*, user: User, request=None) -> User:
+    return _pending_change_cancel(user=user, what="phone", request=request)
+
+
+def _pending_change_cancel(*, user: User, what: str, request=None) -> User:
+    """Forget the new phone or address waiting for confirmation; its codes die with it (a link names the
+    address it proves, so it stops working by itself)."""
+    field = f"pending_{what}"
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        if user.pending_phone:
-            user.pending_phone = ""
-            user.save(update_fields=["pending_phone"])
-            OneTimeCode.objects.filter(user=user, purpose=CodePurpose.PHONE_CHANGE, used_at__isnull=True).update(
-                expires_at=timezone.now())
-            audit_record(actor=user, action="account.phone_change_cancelled", target=user, request=request)
+        if getattr(user, field):
+            setattr(user, field, "")
+            user.save(update_fields=[field])
+            if what == "phone":
+                OneTimeCode.objects.filter(user=user, purpose=CodePurpose.PHONE_CHANGE,
+                                           used_at__isnull=True).update(expires_at=timezone.now())
+            audit_record(actor=user, action=f"account.{what}_change_cancelled", target=user, request=request)
     return user
 
 
@@ -696,13 +704,7 @@ def _email_change_complete(*, user: User, request=None) -> User:
 
 
 def email_change_cancel(*, user: User, request=None) -> User:
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if user.pending_email:
-            user.pending_email = ""
-            user.save(update_fields=["pending_email"])
-            audit_record(actor=user, action="account.email_change_cancelled", target=user, request=request)
-    return user
+    return _pending_change_cancel(user=user, what="email", request=request)
 
 
 def _save_taken_checked(user: User, fields: list[str], taken: str) -> None:

@@ -139,23 +139,31 @@ def register(request):
 # --- verification -------------------------------------------------------------------------------------
 
 
+def _code_form(request, confirm, *, success: str, done_url: str):
+    """A page's 6-digit SMS code form: (form, HTTP status, None), or (form, 200, the redirect) once `confirm`
+    accepted the code. A wrong or spent code is a form error; too many tries answer 429."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirm(user=request.user, code=form.cleaned_data["code"], request=request)
+        except (services.CodeRejected, services.RateLimited) as exc:
+            form.add_error("code", exc.message)
+            return form, 429 if isinstance(exc, services.RateLimited) else 200, None
+        messages.success(request, success)
+        return form, 200, redirect(done_url)
+    return form, 200, None
+
+
 @sensitive_post_parameters("code")
 @citizen_required
 @never_cache
 def verification(request):
     user = request.user
-    form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.phone_verify(user=user, code=form.cleaned_data["code"], request=request)
-        except (services.CodeRejected, services.RateLimited) as exc:
-            form.add_error("code", exc.message)
-            status = 429 if isinstance(exc, services.RateLimited) else 200
-        else:
-            messages.success(request, _("Nomor HP terverifikasi."))
-            return redirect("accounts:verification")
-        user.refresh_from_db()
+    form, status, done = _code_form(request, services.phone_verify, success=_("Nomor HP terverifikasi."),
+                                    done_url="accounts:verification")
+    if done:
+        return done
+    user.refresh_from_db()
     context = {
         "form": form,
         "wait_seconds": services.code_wait_seconds(user=user, purpose=CodePurpose.PHONE_VERIFY),
@@ -336,17 +344,10 @@ def phone_change_confirm(request):
     user = request.user
     if not user.pending_phone:
         return redirect("accounts:profile")
-    form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.phone_change_confirm(user=user, code=form.cleaned_data["code"], request=request)
-        except (services.CodeRejected, services.RateLimited) as exc:
-            form.add_error("code", exc.message)
-            status = 429 if isinstance(exc, services.RateLimited) else 200
-        else:
-            messages.success(request, _("Nomor HP diganti dan terverifikasi."))
-            return redirect("accounts:profile")
+    form, status, done = _code_form(request, services.phone_change_confirm,
+                                    success=_("Nomor HP diganti dan terverifikasi."), done_url="accounts:profile")
+    if done:
+        return done
     context = {
         "form": form,
         "pending_national": PhoneNumber(user.pending_phone).national,
