@@ -3,7 +3,9 @@
 import os
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 
 
 def pytest_collection_modifyitems(config, items):
@@ -17,6 +19,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))
+
+
+class _OneRequestAtATimeServer(WSGIServer):
+    """The live server of the browser tests on SQLite, answering one request at a time. The test database is
+    in memory, so every request shares the test's one connection; a page's parallel requests (the page, its
+    script's upload, an image) used it at once and failed with "sqlite3.InterfaceError: bad parameter or other
+    API misuse". Django closes each connection after its answer on a server without threads."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # LiveServerThread.run already gave this thread the test's connection
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_one_request_at_a_time_on_sqlite():
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = _OneRequestAtATimeServer
+    yield
 
 
 @pytest.fixture
