@@ -227,8 +227,13 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env_str("CAPIL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler on "django" (active when DEBUG) printed every record a second time,
+        # without the personal-data mask: "django" records go only through the handlers above.
+        "django": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Queue tickets, KTP-el recording bookings and pick-up (capil.queueing.conf lists every key and default).

@@ -19,3 +19,18 @@ def test_filter_rewrites_record_arguments(caplog):
         logger.info("sending to %s for %s", "+6281234567890", "6471031507880004")
     assert "6471031507880004" not in caplog.text
     assert "+6281234567890" not in caplog.text
+
+
+def test_django_records_are_printed_once_and_masked_when_debug_is_on(tmp_path):
+    """With DEBUG on, Django's own console handler on the "django" logger printed each record again, unmasked."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import django, logging; django.setup(); "
+            "logging.getLogger('django.request').warning('Bad Request: /x/%s', '+6281234567890')")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "capil.settings.dev", "CAPIL_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    printed = result.stdout + result.stderr
+    assert "+6281234567890" not in printed
+    assert printed.count("Bad Request") == 1 and "+6281******90" in printed
