@@ -171,18 +171,25 @@ def verification(request):
     return render(request, "accounts/verification.html", context, status=status)
 
 
+def _resend(request, send, sent: str, go_to: str):
+    """A "send again" button: `send()` once, then back to `go_to` saying it was sent or how long to wait."""
+    try:
+        send()
+    except services.RateLimited as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, sent)
+    return redirect(go_to)
+
+
 @require_POST
 @citizen_required
 def phone_code_resend(request):
     if request.user.phone_verified_at:
         return redirect("accounts:verification")
-    try:
-        services.phone_code_send(user=request.user, request=request)
-    except services.RateLimited as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Kode baru dikirim ke %(phone)s.") % {"phone": request.user.phone_national})
-    return redirect("accounts:verification")
+    return _resend(request, lambda: services.phone_code_send(user=request.user, request=request),
+                   _("Kode baru dikirim ke %(phone)s.") % {"phone": request.user.phone_national},
+                   "accounts:verification")
 
 
 @require_POST
@@ -190,13 +197,8 @@ def phone_code_resend(request):
 def email_link_resend(request):
     if request.user.email_verified_at:
         return redirect("accounts:verification")
-    try:
-        services.email_verification_send(user=request.user, request=request)
-    except services.RateLimited as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Tautan baru dikirim ke %(email)s.") % {"email": request.user.email})
-    return redirect("accounts:verification")
+    return _resend(request, lambda: services.email_verification_send(user=request.user, request=request),
+                   _("Tautan baru dikirim ke %(email)s.") % {"email": request.user.email}, "accounts:verification")
 
 
 @never_cache
@@ -363,14 +365,9 @@ def phone_change_confirm(request):
 def phone_change_resend(request):
     if not request.user.pending_phone:
         return redirect("accounts:profile")
-    try:
-        services.phone_change_code_send(user=request.user, request=request)
-    except services.RateLimited as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Kode baru dikirim ke %(phone)s.")
-                         % {"phone": PhoneNumber(request.user.pending_phone).national})
-    return redirect("accounts:phone_change_confirm")
+    return _resend(request, lambda: services.phone_change_code_send(user=request.user, request=request),
+                   _("Kode baru dikirim ke %(phone)s.") % {"phone": PhoneNumber(request.user.pending_phone).national},
+                   "accounts:phone_change_confirm")
 
 
 @require_POST
@@ -413,13 +410,8 @@ def email_change(request):
 def email_change_resend(request):
     if not request.user.pending_email:
         return redirect("accounts:profile")
-    try:
-        services.email_verification_send(user=request.user, request=request, pending=True)
-    except services.RateLimited as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Tautan baru dikirim ke %(email)s.") % {"email": request.user.pending_email})
-    return redirect("accounts:profile")
+    return _resend(request, lambda: services.email_verification_send(user=request.user, request=request, pending=True),
+                   _("Tautan baru dikirim ke %(email)s.") % {"email": request.user.pending_email}, "accounts:profile")
 
 
 @require_POST

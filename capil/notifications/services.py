@@ -471,10 +471,11 @@ def notifications_personal_data_erase(user) -> dict:
     cancelled = mine.filter(state__in=[State.QUEUED, State.FAILED]).update(
         state=State.DEAD, failure_kind=FailureKind.PERMANENT, last_error="Akun ditutup sebelum pesan terkirim.",
         claim_token="", updated_at=now)
-    anonymised = 0
-    for notification in mine.only("id", "address").iterator(chunk_size=500):
-        Notification.objects.filter(pk=notification.pk).update(
-            address=mask_address(notification.address), title="", body="", body_html="", updated_at=now)
-        anonymised += 1
+    rows = list(mine.only("id", "address"))
+    for row in rows:
+        row.address, row.title, row.body, row.body_html, row.updated_at = (
+            mask_address(row.address), "", "", "", now)
+    Notification.objects.bulk_update(rows, ["address", "title", "body", "body_html", "updated_at"], batch_size=500)
+    anonymised = len(rows)
     NotificationAttachment.objects.filter(notification__recipient=user).update(content=None)
     return {"messages_anonymised": anonymised, "unsent_cancelled": cancelled}
