@@ -511,7 +511,7 @@ def password_reset_with_code(*, identifier: str, code: str, password: str, reque
         raise CodeRejected(_("Kode salah atau sudah tidak berlaku. Periksa SMS terakhir, atau minta kode baru."))
     try:
         otc = _code_consume(user=user, purpose=CodePurpose.PASSWORD_RESET, code=code, generic=True)
-        if otc.phone != User.objects.values_list("phone", flat=True).get(pk=user.pk):
+        if otc.phone != user.phone:  # `user` was read by this request: its number now
             # Sent to a number the account has since left (numbers are given to new owners): proves nothing.
             raise CodeRejected(_("Kode salah atau sudah tidak berlaku. Periksa SMS terakhir, atau minta kode baru."))
     except CodeRejected:
